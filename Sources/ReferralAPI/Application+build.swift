@@ -1,0 +1,96 @@
+import Foundation
+import Hummingbird
+import Logging
+import ReferralCore
+
+/// Plain settings of the HTTP application, made from flags and environment by `main`.
+public struct AppConfiguration: Sendable {
+    public static let defaultMaxBodyBytes = 1 << 20
+
+    public var host: String
+    public var port: Int
+    public var defaultSite: SiteID
+    public var maxBodyBytes: Int
+    /// `REFERRALS_ADMIN_API_KEY`: a key with every permission on every site.
+    public var adminAPIKey: String?
+    /// `REFERRALS_TOKEN_SECRET`; generated and kept in the database when nil.
+    public var tokenSecret: String?
+
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 8080,
+        defaultSite: SiteID,
+        maxBodyBytes: Int = AppConfiguration.defaultMaxBodyBytes,
+        adminAPIKey: String? = nil,
+        tokenSecret: String? = nil
+    ) {
+        self.host = host
+        self.port = port
+        self.defaultSite = defaultSite
+        self.maxBodyBytes = maxBodyBytes
+        self.adminAPIKey = adminAPIKey
+        self.tokenSecret = tokenSecret
+    }
+}
+
+/// What the application runs on: the store, the domain services and the token keys.
+public struct AppDependencies: Sendable {
+    public var store: any ReferralStore
+    public var services: ReferralServices
+    public var tokens: MemberTokens
+    public var logger: Logger
+
+    /// Builds the services over `store`, resolving the token secret and cursor key (generated
+    /// and stored on first use when not configured).
+    public static func make(
+        store: any ReferralStore, configuration: AppConfiguration, generators: Generators = .live, logger: Logger
+    ) async throws -> AppDependencies {
+        let access = AccessService(store: store, generators: generators, bootstrapKey: configuration.adminAPIKey)
+        let tokenSecret: String
+        if let configured = configuration.tokenSecret {
+            tokenSecret = configured
+        } else {
+            tokenSecret = try await access.storedSecret(named: SecretName.tokenSecret)
+        }
+        let cursorKey = try await access.storedSecret(named: SecretName.cursorKey)
+        let services = ReferralServices(
+            store: store, generators: generators, cursors: CursorCodec(key: Array(cursorKey.utf8)), access: access
+        )
+        return AppDependencies(store: store, services: services, tokens: await MemberTokens(secret: tokenSecret), logger: logger)
+    }
+}
+
+/// Names of the generated secrets kept in the database.
+public enum SecretName {
+    public static let tokenSecret = "token_secret"
+    public static let cursorKey = "cursor_key"
+}
+
+/// The one composition root: tests build the same application as `referrals serve`.
+public func buildApplication(
+    configuration: AppConfiguration,
+    dependencies: AppDependencies,
+    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+) -> some ApplicationProtocol {
+    let router = buildRouter(configuration: configuration, dependencies: dependencies)
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "referrals"),
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
+        logger: dependencies.logger
+    )
+}
+
+/// The router with every route and middleware.
+public func buildRouter(configuration: AppConfiguration, dependencies: AppDependencies) -> Router<ReferralRequestContext> {
+    let router = Router(context: ReferralRequestContext.self)
+    // Middlewares first: Hummingbird attaches them to the routes registered after them.
+    router.add(middleware: RequestIDMiddleware(maxBodyBytes: configuration.maxBodyBytes))
+    router.add(middleware: WixErrorMiddleware())
+    let auth = Authenticator(access: dependencies.services.access, tokens: dependencies.tokens, defaultSite: configuration.defaultSite)
+    HealthRoutes(store: dependencies.store).register(on: router)
+    ProgramRoutes(services: dependencies.services, auth: auth).register(on: router)
+    ReferringCustomerRoutes(services: dependencies.services, auth: auth).register(on: router)
+    ReferredFriendRoutes(services: dependencies.services, auth: auth).register(on: router)
+    return router
+}

@@ -1,0 +1,121 @@
+import Foundation
+import ReferralCore
+
+struct ReferringCustomerDTO: Encodable, Sendable {
+    var id: String
+    var contactId: String
+    var referralCode: String
+    var revision: String
+    var createdDate: String
+    var updatedDate: String
+
+    init(_ customer: ReferringCustomer) {
+        id = customer.id.lowercased
+        contactId = customer.contactID
+        referralCode = customer.referralCode
+        revision = String(customer.revision)
+        createdDate = Timestamp.format(customer.createdDate)
+        updatedDate = Timestamp.format(customer.updatedDate)
+    }
+}
+
+struct ReferringCustomerEnvelope: Encodable, Sendable {
+    var referringCustomer: ReferringCustomerDTO
+}
+
+struct ReferredFriendDTO: Encodable, Sendable {
+    var id: String
+    var contactId: String
+    var referringCustomerId: String
+    var status: String
+    var revision: String
+    var createdDate: String
+    var updatedDate: String
+
+    init(_ friend: ReferredFriend) {
+        id = friend.id.lowercased
+        contactId = friend.contactID
+        referringCustomerId = friend.referringCustomerID.lowercased
+        status = friend.status.rawValue
+        revision = String(friend.revision)
+        createdDate = Timestamp.format(friend.createdDate)
+        updatedDate = Timestamp.format(friend.updatedDate)
+    }
+}
+
+struct ReferredFriendEnvelope: Encodable, Sendable {
+    var referredFriend: ReferredFriendDTO
+}
+
+/// `{"contactId": "..."}` for Generate Referring Customer For Contact.
+struct GenerateReferringCustomerRequest: Decodable, Sendable {
+    var contactId: String
+}
+
+/// Create Referred Friend in all its forms: a member's `{"referralCode"}`, and an API key's
+/// `{"referredFriend": {"contactId", "referringCustomerId"}}` or `{"contactId", "referralCode"}`.
+struct CreateReferredFriendRequest: Decodable, Sendable {
+    struct Friend: Decodable, Sendable {
+        var contactId: String?
+        var referringCustomerId: String?
+        var referralCode: String?
+    }
+
+    var referralCode: String?
+    var contactId: String?
+    var referringCustomerId: String?
+    var referredFriend: Friend?
+
+    var domain: CreateReferredFriend {
+        CreateReferredFriend(
+            contactID: referredFriend?.contactId ?? contactId,
+            referralCode: referredFriend?.referralCode ?? referralCode,
+            referringCustomerID: referredFriend?.referringCustomerId ?? referringCustomerId
+        )
+    }
+}
+
+/// `{"referredFriend": {"status", "revision"}}` for Update Referred Friend.
+struct UpdateReferredFriendRequest: Decodable, Sendable {
+    struct Friend: Decodable, Sendable {
+        var status: EnumInput<FriendStatus>?
+        var revision: RevisionInput?
+    }
+
+    var referredFriend: Friend
+}
+
+/// The body of every `POST …/query`: the query itself is parsed by the domain's query language.
+struct QueryRequest: Decodable, Sendable {
+    var query: JSONValue?
+}
+
+struct PagingMetadataDTO: Encodable, Sendable {
+    struct Cursors: Encodable, Sendable {
+        var next: String?
+        var prev: String?
+    }
+
+    var count: Int
+    var cursors: Cursors
+    var hasNext: Bool
+
+    init<Item>(_ page: QueryPage<Item>) {
+        count = page.items.count
+        cursors = Cursors(next: page.nextCursor, prev: page.prevCursor)
+        hasNext = page.hasNext
+    }
+}
+
+struct ReferringCustomersPage: Encodable, Sendable {
+    var referringCustomers: [ReferringCustomerDTO]
+    var metadata: PagingMetadataDTO
+}
+
+struct ReferredFriendsPage: Encodable, Sendable {
+    var referredFriends: [ReferredFriendDTO]
+    var metadata: PagingMetadataDTO
+}
+
+/// Deletes answer `{}`.
+struct EmptyResponse: Encodable, Sendable {}

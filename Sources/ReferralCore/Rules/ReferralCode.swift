@@ -1,0 +1,20 @@
+/// Referral codes: 12 characters from `[A-Za-z0-9]`, drawn from a cryptographic random source.
+public enum ReferralCode {
+    public static let length = 12
+    public static let alphabet: [Character] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+
+    /// A new random code. `SystemRandomNumberGenerator` reads the OS's cryptographic source
+    /// (getrandom on Linux), and `randomElement` draws uniformly, so codes can't be predicted.
+    public static func generate() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return String((0..<length).map { _ in alphabet.randomElement(using: &generator)! })
+    }
+
+    /// Whether `code` has the shape of a referral code.
+    public static func isWellFormed(_ code: String) -> Bool {
+        code.utf8.count == length
+            && code.utf8.allSatisfy { byte in
+                (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+            }
+    }
+}

@@ -1,0 +1,178 @@
+import Foundation
+import ReferralCore
+import SQLKit
+
+/// How timestamp operands and cursor values are bound.
+public enum TimestampBinding: Sendable {
+    /// Bind `Int64` epoch milliseconds (SQLite `INTEGER` columns).
+    case epochMilliseconds
+    /// Bind `Foundation.Date` (PostgreSQL `timestamptz` columns).
+    case date
+}
+
+/// The SQL fragments of one compiled query, for `SELECT … WHERE \(whereClause) ORDER BY \(orderBy) LIMIT n`.
+public struct CompiledSQLQuery: Sendable {
+    /// The filter AND the keyset condition of the cursor position; `1 = 1` when there is neither.
+    public var whereClause: SQLQueryString
+    /// The sort, reversed for a `.before` page (the pager restores the real order).
+    public var orderBy: SQLQueryString
+    /// Rows to fetch: one more than the page size.
+    public var limit: Int
+}
+
+/// Compiles a `ParsedQuery` into portable SQL (valid on SQLite and PostgreSQL).
+///
+/// Column names come only from the trusted column map given at init and are embedded raw; every value,
+/// including each `LIKE` pattern, is a bound parameter. Comparisons are written so that they never
+/// evaluate to SQL NULL (each is guarded by `IS NULL`/`IS NOT NULL`), which keeps `$not` two-valued and
+/// gives `$ne`/`$nin` the Mongo semantics of matching absent values.
+public struct SQLQueryCompiler: Sendable {
+    public let schema: QuerySchema
+    public let columns: [String: String]
+    public let timestamps: TimestampBinding
+
+    /// - Parameter columns: SQL column for every field of the schema and for `id`.
+    public init(schema: QuerySchema, columns: [String: String], timestamps: TimestampBinding = .epochMilliseconds) {
+        for name in schema.fields.map(\.name) + [QuerySchema.idField] {
+            guard let column = columns[name] else { preconditionFailure("no column for query field \(name)") }
+            // Column names are embedded raw, so only plain (optionally table-qualified) identifiers are allowed.
+            precondition(Self.isPlainIdentifier(column), "column for \(name) is not a plain identifier: \(column)")
+        }
+        self.schema = schema
+        self.columns = columns
+        self.timestamps = timestamps
+    }
+
+    /// Both fragments and the fetch limit of a query.
+    public func compile(_ query: ParsedQuery) -> CompiledSQLQuery {
+        CompiledSQLQuery(whereClause: whereClause(query), orderBy: orderBy(query), limit: query.fetchLimit)
+    }
+
+    /// The filter AND the keyset condition for the cursor position.
+    public func whereClause(_ query: ParsedQuery) -> SQLQueryString {
+        var parts: [SQLQueryString] = []
+        if let filter = query.filter { parts.append(condition(filter)) }
+        if let position = query.position { parts.append(keyset(query.sort, position)) }
+        return parts.isEmpty ? Self.alwaysTrue : parts.joined(separator: " AND ")
+    }
+
+    /// `key1 ASC, key2 DESC, …`, each key reversed for a `.before` page.
+    public func orderBy(_ query: ParsedQuery) -> SQLQueryString {
+        let reversed = query.fetchesReversed
+        return query.sort.map { key -> SQLQueryString in
+            "\(sortExpression(key.field)) \(unsafeRaw: key.descending != reversed ? "DESC" : "ASC")"
+        }.joined(separator: ", ")
+    }
+
+    // MARK: - Filter
+
+    private static let alwaysTrue: SQLQueryString = "1 = 1"
+    private static let alwaysFalse: SQLQueryString = "1 = 0"
+
+    private func condition(_ filter: Filter) -> SQLQueryString {
+        switch filter {
+        case .and(let parts):
+            parts.isEmpty ? Self.alwaysTrue : "(\(parts.map(condition).joined(separator: " AND ")))"
+        case .or(let parts):
+            parts.isEmpty ? Self.alwaysFalse : "(\(parts.map(condition).joined(separator: " OR ")))"
+        case .not(let inner):
+            "NOT (\(condition(inner)))"
+        case .compare(let field, let op, let operand):
+            comparison(column(field), op, operand)
+        }
+    }
+
+    private func comparison(_ column: String, _ op: FilterOperator, _ operand: FilterOperand) -> SQLQueryString {
+        // A non-null guard makes `NOT (…)` of a comparison match NULLs, as in Mongo.
+        func present(_ test: SQLQueryString) -> SQLQueryString { "(\(unsafeRaw: column) IS NOT NULL AND \(test))" }
+        func absentOr(_ test: SQLQueryString) -> SQLQueryString { "(\(unsafeRaw: column) IS NULL OR \(test))" }
+
+        switch (op, operand) {
+        case (.exists, .bool(let exists)):
+            return "\(unsafeRaw: column) IS \(unsafeRaw: exists ? "NOT NULL" : "NULL")"
+        case (.eq, .scalar(let value)):
+            return present("\(unsafeRaw: column) = \(bind(value))")
+        case (.ne, .scalar(let value)):
+            return absentOr("\(unsafeRaw: column) <> \(bind(value))")
+        case (.gt, .scalar(let value)), (.gte, .scalar(let value)), (.lt, .scalar(let value)),
+            (.lte, .scalar(let value)):
+            let symbol = [FilterOperator.gt: ">", .gte: ">=", .lt: "<", .lte: "<="][op]!
+            return present("\(unsafeRaw: column) \(unsafeRaw: symbol) \(bind(value))")
+        case (.in, .list(let values)), (.hasSome, .list(let values)):
+            // `IN ()` is not valid SQL; an empty list matches nothing.
+            return values.isEmpty ? Self.alwaysFalse : present("\(unsafeRaw: column) IN (\(binds(values)))")
+        case (.nin, .list(let values)):
+            return values.isEmpty ? Self.alwaysTrue : absentOr("\(unsafeRaw: column) NOT IN (\(binds(values)))")
+        case (.startsWith, .scalar(.string(let prefix))):
+            // Both sides go through the database's own lower(), so the case folding agrees whatever the
+            // database's notion of case (SQLite folds ASCII only, PostgreSQL folds Unicode).
+            let pattern = Self.escapeLike(prefix) + "%"
+            return present("lower(\(unsafeRaw: column)) LIKE lower(\(bind: pattern)) ESCAPE '\\'")
+        default:
+            // The parser never pairs an operator with another operand shape; fail closed if one is built by hand.
+            return Self.alwaysFalse
+        }
+    }
+
+    /// Escapes the `LIKE` wildcards and the escape character itself, so a prefix matches literally.
+    static func escapeLike(_ text: String) -> String {
+        var escaped = ""
+        for character in text {
+            if character == "\\" || character == "%" || character == "_" { escaped.append("\\") }
+            escaped.append(character)
+        }
+        return escaped
+    }
+
+    // MARK: - Keyset
+
+    /// Rows strictly after (or before) the boundary in the sort order:
+    /// `(k1 > v1) OR (k1 = v1 AND k2 > v2) OR …`, each key compared in its own direction.
+    private func keyset(_ sort: [SortKey], _ position: CursorPosition) -> SQLQueryString {
+        precondition(position.values.count == sort.count, "one cursor value per sort key")
+        let before = position.direction == .before
+        var alternatives: [SQLQueryString] = []
+        for index in sort.indices {
+            var terms: [SQLQueryString] = []
+            for earlier in 0..<index {
+                terms.append("\(sortExpression(sort[earlier].field)) = \(bind(position.values[earlier]))")
+            }
+            let symbol = before ? "<" : ">"
+            terms.append(
+                "\(sortExpression(sort[index].field)) \(unsafeRaw: symbol) \(bind(position.values[index]))")
+            alternatives.append("(\(terms.joined(separator: " AND ")))")
+        }
+        return "(\(alternatives.joined(separator: " OR ")))"
+    }
+
+    /// The column as sorted and compared by the keyset: NULLs of nullable columns become `''`, so they
+    /// sort first ascending on both databases and equal the `""` the pager stores in the cursor.
+    private func sortExpression(_ field: String) -> SQLQueryString {
+        let column = column(field)
+        return schema.field(named: field)?.nullable == true ? "COALESCE(\(unsafeRaw: column), '')" : "\(unsafeRaw: column)"
+    }
+
+    // MARK: - Helpers
+
+    private func column(_ field: String) -> String {
+        guard let column = columns[field] else { preconditionFailure("no column for query field \(field)") }
+        return column
+    }
+
+    private func bind(_ value: FilterScalar) -> SQLQueryString {
+        switch (value, timestamps) {
+        case (.string(let text), _): "\(bind: text)"
+        case (.timestamp(let millis), .epochMilliseconds): "\(bind: millis)"
+        case (.timestamp(let millis), .date): "\(bind: Date(milliseconds: millis))"
+        }
+    }
+
+    private func binds(_ values: [FilterScalar]) -> SQLQueryString {
+        values.map(bind).joined(separator: ", ")
+    }
+
+    private static func isPlainIdentifier(_ name: String) -> Bool {
+        guard let first = name.first, first == "_" || first.isASCII && first.isLetter else { return false }
+        return name.allSatisfy { $0 == "_" || $0 == "." || ($0.isASCII && ($0.isLetter || $0.isNumber)) }
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import ReferralCore
+import SQLKit
+
+struct SQLReferredFriendRepository: ReferredFriendRepository {
+    let db: any SQLDatabase
+    let dialect: StoreDialect
+
+    static let columns = "site_id, id, contact_id, referring_customer_id, status, revision, created_at, updated_at"
+    static let fieldColumns = [
+        "id": "id", "contactId": "contact_id", "referringCustomerId": "referring_customer_id", "status": "status",
+        "createdDate": "created_at", "updatedDate": "updated_at",
+    ]
+
+    func find(id: UUID, site: SiteID) async throws -> ReferredFriend? {
+        try await one(
+            "SELECT \(unsafeRaw: Self.columns) FROM referred_friends WHERE site_id = \(bind: site.rawValue) AND id = \(bind: dialect.bind(id)) AND deleted_at IS NULL"
+        )
+    }
+
+    func find(contactID: String, site: SiteID) async throws -> ReferredFriend? {
+        try await one(
+            "SELECT \(unsafeRaw: Self.columns) FROM referred_friends WHERE site_id = \(bind: site.rawValue) AND contact_id = \(bind: contactID) AND deleted_at IS NULL"
+        )
+    }
+
+    func insert(_ friend: ReferredFriend) async throws -> InsertOutcome<ReferredFriend> {
+        let inserted = try await db.raw(
+            """
+            INSERT INTO referred_friends (site_id, id, contact_id, referring_customer_id, status, revision, created_at, updated_at)
+            VALUES (\(bind: friend.site.rawValue), \(bind: dialect.bind(friend.id)), \(bind: friend.contactID),
+                    \(bind: dialect.bind(friend.referringCustomerID)), \(bind: friend.status.rawValue), \(bind: friend.revision),
+                    \(bind: dialect.bind(friend.createdDate)), \(bind: dialect.bind(friend.updatedDate)))
+            ON CONFLICT DO NOTHING
+            RETURNING id
+            """
+        ).first()
+        if inserted != nil { return .inserted }
+        if let existing = try await find(contactID: friend.contactID, site: friend.site) { return .duplicate(existing) }
+        return .collision
+    }
+
+    func update(_ friend: ReferredFriend, expectedRevision: Int64) async throws -> Bool {
+        let rows = try await db.raw(
+            """
+            UPDATE referred_friends SET status = \(bind: friend.status.rawValue), revision = \(bind: friend.revision),
+                updated_at = \(bind: dialect.bind(friend.updatedDate))
+            WHERE site_id = \(bind: friend.site.rawValue) AND id = \(bind: dialect.bind(friend.id))
+                AND revision = \(bind: expectedRevision) AND deleted_at IS NULL
+            RETURNING id
+            """
+        ).all()
+        return !rows.isEmpty
+    }
+
+    func delete(id: UUID, site: SiteID, expectedRevision: Int64, at date: Date) async throws -> Bool {
+        let rows = try await db.raw(
+            """
+            UPDATE referred_friends SET deleted_at = \(bind: dialect.bind(date)), revision = revision + 1, updated_at = \(bind: dialect.bind(date))
+            WHERE site_id = \(bind: site.rawValue) AND id = \(bind: dialect.bind(id)) AND revision = \(bind: expectedRevision) AND deleted_at IS NULL
+            RETURNING id
+            """
+        ).all()
+        return !rows.isEmpty
+    }
+
+    func query(_ query: ParsedQuery, site: SiteID) async throws -> [ReferredFriend] {
+        let compiled = SQLQueryCompiler(schema: .referredFriends, columns: Self.fieldColumns, timestamps: dialect.timestampBinding).compile(query)
+        let sql: SQLQueryString = """
+            SELECT \(unsafeRaw: Self.columns) FROM referred_friends
+            WHERE site_id = \(bind: site.rawValue) AND deleted_at IS NULL AND \(compiled.whereClause)
+            ORDER BY \(compiled.orderBy)
+            LIMIT \(bind: compiled.limit)
+            """
+        return try await db.raw(sql).all().map(decode)
+    }
+
+    private func one(_ sql: SQLQueryString) async throws -> ReferredFriend? {
+        try await db.raw(sql).first().map(decode)
+    }
+
+    private func decode(_ row: any SQLRow) throws -> ReferredFriend {
+        ReferredFriend(
+            id: try dialect.uuid(row, "id"),
+            site: try dialect.site(row),
+            contactID: try row.string("contact_id"),
+            referringCustomerID: try dialect.uuid(row, "referring_customer_id"),
+            status: FriendStatus(rawValue: try row.string("status")) ?? .UNKNOWN,
+            revision: try row.int64("revision"),
+            createdDate: try dialect.date(row, "created_at"),
+            updatedDate: try dialect.date(row, "updated_at")
+        )
+    }
+}

@@ -1,0 +1,16 @@
+import ReferralCore
+import SQLKit
+
+/// The repositories of one transaction, all over the same connection. One implementation
+/// serves SQLite and PostgreSQL; `dialect` carries the differences.
+struct SQLStoreTransaction: StoreTransaction {
+    let db: any SQLDatabase
+    let dialect: StoreDialect
+
+    var programs: any ProgramRepository { SQLProgramRepository(db: db, dialect: dialect) }
+    var referringCustomers: any ReferringCustomerRepository { SQLReferringCustomerRepository(db: db, dialect: dialect) }
+    var referredFriends: any ReferredFriendRepository { SQLReferredFriendRepository(db: db, dialect: dialect) }
+    var changeEvents: any ChangeEventOutbox { SQLChangeEventOutbox(db: db, dialect: dialect) }
+    var apiKeys: any APIKeyRepository { SQLAPIKeyRepository(db: db, dialect: dialect) }
+    var settings: any SettingsRepository { SQLSettingsRepository(db: db) }
+}

@@ -1,0 +1,87 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ReferralAPI
+import ReferralCore
+import ReferralStore
+
+/// `referrals`: the server and its operator tools.
+@main
+struct ReferralsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "referrals",
+        abstract: "A self-hosted, Wix-compatible referral-program engine.",
+        subcommands: [Serve.self, Migrate.self, APIKeys.self, Tokens.self]
+    )
+}
+
+/// Options every command that touches the database shares. Flags beat environment, which beats defaults.
+struct DatabaseOptions: ParsableArguments {
+    @Option(help: "Database: sqlite:PATH, a file path, or a postgres:// URL. Env: REFERRALS_DATABASE_URL. Default: referrals.sqlite")
+    var database: String?
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical. Env: REFERRALS_LOG_LEVEL. Default: info")
+    var logLevel: String?
+
+    func location() throws -> DatabaseLocation {
+        let text = database ?? Environment.value("REFERRALS_DATABASE_URL") ?? "referrals.sqlite"
+        do {
+            return try DatabaseLocation(parsing: text)
+        } catch {
+            throw ValidationError("--database: \(error.message)")
+        }
+    }
+
+    func makeLogger() throws -> Logger {
+        let text = logLevel ?? Environment.value("REFERRALS_LOG_LEVEL") ?? "info"
+        guard let level = Logger.Level(rawValue: text.lowercased()) else {
+            throw ValidationError("--log-level: '\(text)' is not one of trace, debug, info, notice, warning, error, critical")
+        }
+        LoggingBootstrap.once(level: level)
+        var logger = Logger(label: "referrals")
+        logger.logLevel = level
+        return logger
+    }
+
+    /// Opens the store (migrating first unless told not to) and runs `body`, closing it after.
+    func withStore<T: Sendable>(migrate: Bool = true, _ body: (any ReferralStore, Logger) async throws -> T) async throws -> T {
+        let logger = try makeLogger()
+        let store = try await StoreFactory.open(try location(), migrate: migrate, logger: logger)
+        do {
+            let result = try await body(store, logger)
+            try await store.close()
+            return result
+        } catch {
+            try? await store.close()
+            throw error
+        }
+    }
+}
+
+enum Environment {
+    /// A non-empty environment variable.
+    static func value(_ name: String) -> String? {
+        guard let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else { return nil }
+        return value
+    }
+}
+
+enum LoggingBootstrap {
+    nonisolated(unsafe) private static var done = false
+
+    /// swift-log may be bootstrapped once per process; commands call this before logging.
+    static func once(level: Logger.Level) {
+        guard !done else { return }
+        done = true
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+    }
+}
+
+/// Writes a line to standard output at once (stdout is block-buffered when it is a pipe).
+func emit(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}

@@ -70,11 +70,21 @@ let package = Package(
         ),
         .testTarget(
             name: "ReferralCoreTests",
-            dependencies: ["ReferralCore"]
+            dependencies: [
+                "ReferralCore",
+                // To forge validly signed but malformed cursors.
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         .testTarget(
             name: "ReferralStoreTests",
-            dependencies: ["ReferralCore", "ReferralStore"]
+            dependencies: [
+                "ReferralCore",
+                "ReferralStore",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+            ]
         ),
         .testTarget(
             name: "ReferralAPITests",

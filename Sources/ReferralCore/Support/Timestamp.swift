@@ -11,8 +11,36 @@ public enum Timestamp {
     }
 
     /// Formats a date as `YYYY-MM-DDTHH:MM:SS.sssZ`.
+    ///
+    /// Works on whole milliseconds with integer arithmetic: going through the floating-point
+    /// seconds of `Date` would print `.812` for an instant stored as `.813`.
     public static func format(_ date: Date) -> String {
-        date.formatted(formatStyle)
+        format(milliseconds: date.milliseconds)
+    }
+
+    public static func format(milliseconds: Int64) -> String {
+        let (days, msOfDay) = milliseconds.quotientAndRemainder(dividingBy: 86_400_000)
+        let (dayNumber, ms) = msOfDay < 0 ? (days - 1, msOfDay + 86_400_000) : (days, msOfDay)
+        let (year, month, day) = civil(fromDays: dayNumber)
+        let seconds = ms / 1000
+        func pad(_ value: Int64, _ width: Int) -> String {
+            let text = String(value)
+            return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
+        }
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(seconds / 3600, 2)):\(pad(seconds / 60 % 60, 2)):\(pad(seconds % 60, 2)).\(pad(ms % 1000, 3))Z"
+    }
+
+    /// Year, month, day of a day number counted from 1970-01-01 (Howard Hinnant's algorithm).
+    static func civil(fromDays days: Int64) -> (Int64, Int64, Int64) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
     /// Parses an RFC 3339 date-time, with or without fractional seconds, in UTC (`Z`) or with an offset.
@@ -27,9 +55,13 @@ public enum Timestamp {
 }
 
 extension Date {
-    /// Whole milliseconds since 1970-01-01T00:00:00Z (rounded toward negative infinity).
+    /// Whole milliseconds since 1970-01-01T00:00:00Z. Rounded to the nearest millisecond
+    /// first when within a microsecond of one, so that `Date(milliseconds:)` round-trips even
+    /// though its Double seconds can't hold `.813` exactly; otherwise truncated.
     public var milliseconds: Int64 {
-        Int64((timeIntervalSince1970 * 1000).rounded(.down))
+        let scaled = timeIntervalSince1970 * 1000
+        let nearest = scaled.rounded()
+        return abs(scaled - nearest) < 0.001 ? Int64(nearest) : Int64(scaled.rounded(.down))
     }
 
     public init(milliseconds: Int64) {

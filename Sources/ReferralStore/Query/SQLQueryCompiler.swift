@@ -53,7 +53,8 @@ public struct SQLQueryCompiler: Sendable {
         var parts: [SQLQueryString] = []
         if let filter = query.filter { parts.append(condition(filter)) }
         if let position = query.position { parts.append(keyset(query.sort, position)) }
-        return parts.isEmpty ? Self.alwaysTrue : parts.joined(separator: " AND ")
+        // Parenthesised as a whole, so callers can AND it with their own conditions in any form.
+        return parts.isEmpty ? Self.alwaysTrue : "(\(parts.joined(separator: " AND ")))"
     }
 
     /// `key1 ASC, key2 DESC, …`, each key reversed for a `.before` page.
@@ -137,7 +138,7 @@ public struct SQLQueryCompiler: Sendable {
             for earlier in 0..<index {
                 terms.append("\(sortExpression(sort[earlier].field)) = \(bind(position.values[earlier]))")
             }
-            let symbol = before ? "<" : ">"
+            let symbol = sort[index].descending != before ? "<" : ">"
             terms.append(
                 "\(sortExpression(sort[index].field)) \(unsafeRaw: symbol) \(bind(position.values[index]))")
             alternatives.append("(\(terms.joined(separator: " AND ")))")

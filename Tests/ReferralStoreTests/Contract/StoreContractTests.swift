@@ -1,0 +1,191 @@
+import Foundation
+import Logging
+import ReferralCore
+import ReferralStore
+import Synchronization
+import Testing
+
+/// What every store must do, checked on every backend.
+@Suite("Store contract")
+struct StoreContractTests {
+    @Test("the program is provisioned once, and a stale revision never overwrites", arguments: Backend.allCases)
+    func programRevision(backend: Backend) async throws {
+        try await withFixture(backend) { fixture in
+            let first = try await fixture.services.programs.get(fixture.admin)
+            let again = try await fixture.services.programs.get(fixture.admin)
+            #expect(first == again)
+            #expect(first.revision == 1 && first.status == .DRAFT)
+            let updated = try await fixture.services.programs.update(fixture.admin, ProgramUpdate(revision: 1, name: .set("Share")))
+            #expect(updated.revision == 2)
+            var stale = updated
+            stale.settings.name = "Lost update"
+            stale.revision = 3
+            let staleProgram = stale
+            let written = try await fixture.store.write { try await $0.programs.update(staleProgram, expectedRevision: 1) }
+            #expect(written == false)
+            #expect(try await fixture.services.programs.get(fixture.admin).settings.name == "Share")
+            await #expect(throws: ReferralError.revisionMismatch(expected: 1, actual: 2)) {
+                try await fixture.services.programs.update(fixture.admin, ProgramUpdate(revision: 1, name: .set("Other")))
+            }
+        }
+    }
+
+    @Test("a colliding referral code is redrawn", arguments: Backend.allCases)
+    func codeCollision(backend: Backend) async throws {
+        let codes = Mutex(["AAAAAAAAAAAA", "AAAAAAAAAAAA", "AAAAAAAAAAAA", "BBBBBBBBBBBB"])
+        var generators = Generators.live
+        generators.referralCode = { codes.withLock { $0.isEmpty ? ReferralCode.generate() : $0.removeFirst() } }
+        try await withFixture(backend, generators: generators) { fixture in
+            let first = try await fixture.services.referringCustomers.generate(fixture.admin, contactID: "c-1")
+            let second = try await fixture.services.referringCustomers.generate(fixture.admin, contactID: "c-2")
+            #expect(first.referralCode == "AAAAAAAAAAAA")
+            #expect(second.referralCode == "BBBBBBBBBBBB")
+        }
+    }
+
+    @Test("a deleted customer's code is never reissued, and the contact can generate again", arguments: Backend.allCases)
+    func deletedCodeStaysReserved(backend: Backend) async throws {
+        let codes = Mutex(["CCCCCCCCCCCC", "CCCCCCCCCCCC", "DDDDDDDDDDDD"])
+        var generators = Generators.live
+        generators.referralCode = { codes.withLock { $0.isEmpty ? ReferralCode.generate() : $0.removeFirst() } }
+        try await withFixture(backend, generators: generators) { fixture in
+            let customers = fixture.services.referringCustomers
+            let original = try await customers.generate(fixture.admin, contactID: "c-1")
+            try await customers.delete(fixture.admin, id: original.id.lowercased, revision: original.revision)
+            await #expect(throws: ReferralError.referringCustomerNotFound(original.id.lowercased)) {
+                try await customers.get(fixture.admin, id: original.id.lowercased)
+            }
+            await #expect(throws: ReferralError.referralCodeNotFound("CCCCCCCCCCCC")) {
+                try await customers.get(fixture.admin, referralCode: "CCCCCCCCCCCC")
+            }
+            let renewed = try await customers.generate(fixture.admin, contactID: "c-1")
+            #expect(renewed.id != original.id)
+            #expect(renewed.referralCode == "DDDDDDDDDDDD")
+        }
+    }
+
+    @Test("deleting a referring customer keeps its friends", arguments: Backend.allCases)
+    func deleteKeepsFriends(backend: Backend) async throws {
+        try await withFixture(backend) { fixture in
+            try await fixture.activateProgram()
+            let alice = try await fixture.services.referringCustomers.generate(fixture.admin, contactID: "alice")
+            let friend = try await fixture.services.referredFriends.create(fixture.member("bob"), CreateReferredFriend(referralCode: alice.referralCode))
+            try await fixture.services.referringCustomers.delete(fixture.admin, id: alice.id.lowercased, revision: nil)
+            let kept = try await fixture.services.referredFriends.get(fixture.admin, id: friend.id.lowercased)
+            #expect(kept == friend)
+        }
+    }
+
+    @Test("every change writes its outbox event in the same transaction", arguments: Backend.allCases)
+    func outboxEvents(backend: Backend) async throws {
+        try await withFixture(backend) { fixture in
+            try await fixture.activateProgram()
+            let alice = try await fixture.services.referringCustomers.generate(fixture.admin, contactID: "alice")
+            _ = try await fixture.services.referringCustomers.generate(fixture.admin, contactID: "alice")  // no change, no event
+            let friend = try await fixture.services.referredFriends.create(fixture.member("bob"), CreateReferredFriend(referralCode: alice.referralCode))
+            let updated = try await fixture.services.referredFriends.update(fixture.admin, id: friend.id.lowercased, status: .ACTIONS_COMPLETED, revision: 1)
+            try await fixture.services.referredFriends.delete(fixture.admin, id: friend.id.lowercased, revision: updated.revision)
+            try await fixture.services.referringCustomers.delete(fixture.admin, id: alice.id.lowercased, revision: 1)
+
+            let events = try await fixture.store.read { try await $0.changeEvents.list(site: fixture.site, after: nil, limit: 100) }
+            #expect(events.map(\.eventType) == [
+                "wix.loyalty.referral.v1.program_updated",
+                "wix.loyalty.referral.v1.referring_customer_created",
+                "wix.loyalty.referral.v1.referred_friend_created",
+                "wix.loyalty.referral.v1.referred_friend_updated",
+                "wix.loyalty.referral.v1.referred_friend_deleted",
+                "wix.loyalty.referral.v1.referring_customer_deleted",
+            ])
+            let friendEvents = events.filter { $0.entity == .referredFriend }
+            #expect(friendEvents.map(\.entityEventSequence) == [1, 2, 3])
+            #expect(friendEvents.allSatisfy { $0.entityID == friend.id.lowercased })
+            #expect(friendEvents[1].snapshot == .referredFriend(updated))
+        }
+    }
+
+    @Test("a failed transaction leaves neither the change nor its event", arguments: Backend.allCases)
+    func rollback(backend: Backend) async throws {
+        struct Abort: Error {}
+        try await withFixture(backend) { fixture in
+            let site = fixture.site
+            let now = Date(milliseconds: 1_700_000_000_000)
+            let customer = ReferringCustomer(
+                id: UUIDv7.generate(), site: site, contactID: "ghost", referralCode: "GHOSTGHOST12", revision: 1, createdDate: now, updatedDate: now
+            )
+            await #expect(throws: Abort.self) {
+                try await fixture.store.write { tx in
+                    _ = try await tx.referringCustomers.insert(customer)
+                    try await tx.changeEvents.append(
+                        ChangeEvent(
+                            id: UUIDv7.generate(), site: site, entity: .referringCustomer, slug: .created, entityID: customer.id.lowercased,
+                            entityEventSequence: 1, eventTime: now, snapshot: .referringCustomer(customer)
+                        )
+                    )
+                    throw Abort()
+                }
+            }
+            let ghost = try await fixture.store.read { try await $0.referringCustomers.find(contactID: "ghost", site: site) }
+            #expect(ghost == nil)
+            let events = try await fixture.store.read { try await $0.changeEvents.list(site: site, after: nil, limit: 10) }
+            #expect(events.isEmpty)
+        }
+    }
+
+    @Test("sites never see each other's data", arguments: Backend.allCases)
+    func siteIsolation(backend: Backend) async throws {
+        try await withFixture(backend) { fixture in
+            let other = Caller(site: try SiteID(validating: "other-site"), identity: fixture.admin.identity)
+            let mine = try await fixture.services.referringCustomers.generate(fixture.admin, contactID: "shared-contact")
+            let theirs = try await fixture.services.referringCustomers.generate(other, contactID: "shared-contact")
+            #expect(mine.id != theirs.id)
+            await #expect(throws: ReferralError.self) { try await fixture.services.referringCustomers.get(other, id: mine.id.lowercased) }
+            await #expect(throws: ReferralError.self) { try await fixture.services.referringCustomers.get(other, referralCode: mine.referralCode) }
+            #expect(try await fixture.services.referringCustomers.query(other, nil).items.map(\.id) == [theirs.id])
+        }
+    }
+
+    @Test("API keys: stored as hashes, found by hash, revocable by prefix", arguments: Backend.allCases)
+    func apiKeys(backend: Backend) async throws {
+        try await withFixture(backend) { fixture in
+            let access = fixture.services.access
+            let (key, secret) = try await access.createKey(name: "shop", site: fixture.site, permissions: ["REFERRALS.READ_PROGRAM"])
+            #expect(key.hash == AccessService.hash(secret))
+            #expect(!key.hash.contains(secret))
+            let caller = try await access.authenticate(apiKey: secret, site: fixture.site)
+            #expect(caller.identity == .apiKey(id: key.id.lowercased, permissions: [.readProgram]))
+            await #expect(throws: ReferralError.permissionDenied("The API key is bound to another site.")) {
+                try await access.authenticate(apiKey: secret, site: try SiteID(validating: "elsewhere"))
+            }
+            #expect(try await access.revokeKey(key.prefix)?.id == key.id)
+            await #expect(throws: ReferralError.self) { try await access.authenticate(apiKey: secret, site: fixture.site) }
+            #expect(try await access.revokeKey(key.prefix) == nil)
+        }
+    }
+
+    @Test("a generated secret is created once and then kept", arguments: Backend.allCases)
+    func storedSecrets(backend: Backend) async throws {
+        try await withFixture(backend) { fixture in
+            let first = try await fixture.services.access.storedSecret(named: "token_secret")
+            let second = try await fixture.services.access.storedSecret(named: "token_secret")
+            #expect(first == second)
+            #expect(first.count >= 32)
+        }
+    }
+
+    @Test("migrations are idempotent and data survives reopening the file")
+    func reopen() async throws {
+        let fixture = try await StoreFixture.make(.sqlite)
+        let customer = try await fixture.services.referringCustomers.generate(fixture.admin, contactID: "durable")
+        try await fixture.store.close()
+        var logger = Logger(label: "reopen")
+        logger.logLevel = .warning
+        let reopened = try await SQLiteReferralStore.open(path: fixture.path, logger: logger)
+        try await reopened.migrate()
+        try await reopened.migrate()
+        #expect(try await reopened.appliedMigrations() == [1])
+        let found = try await reopened.read { try await $0.referringCustomers.find(contactID: "durable", site: fixture.site) }
+        #expect(found == customer)
+        try await reopened.close()
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: fixture.path + suffix) }
+    }
+}

@@ -96,6 +96,8 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
+        // Starts the real `referrals` executable (built by `swift build`) over loopback.
+        .testTarget(name: "ReferralsLiveTests"),
     ],
     swiftLanguageModes: [.v6]
 )

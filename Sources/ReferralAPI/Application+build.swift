@@ -45,6 +45,7 @@ public struct AppDependencies: Sendable {
     public static func make(
         store: any ReferralStore, configuration: AppConfiguration, generators: Generators = .live, logger: Logger
     ) async throws -> AppDependencies {
+        if let key = configuration.adminAPIKey { try AccessService.validateBootstrapKey(key) }
         let access = AccessService(store: store, generators: generators, bootstrapKey: configuration.adminAPIKey)
         let tokenSecret: String
         if let configured = configuration.tokenSecret {
@@ -56,7 +57,7 @@ public struct AppDependencies: Sendable {
         let services = ReferralServices(
             store: store, generators: generators, cursors: CursorCodec(key: Array(cursorKey.utf8)), access: access
         )
-        return AppDependencies(store: store, services: services, tokens: await MemberTokens(secret: tokenSecret), logger: logger)
+        return AppDependencies(store: store, services: services, tokens: try await MemberTokens(secret: tokenSecret), logger: logger)
     }
 }
 

@@ -26,7 +26,7 @@ struct APIKeys: AsyncParsableCommand {
                 guard let id = try? SiteID(validating: text) else { throw ValidationError("--site: '\(text)' is not a valid site id") }
                 return id
             }
-            try await options.withStore { store, _ in
+            try await options.withStore(mustExist: true) { store, _ in
                 let access = AccessService(store: store, generators: .live, bootstrapKey: nil)
                 let (key, secret) = try await access.createKey(name: name, site: siteID, permissions: permissions)
                 emit(secret)
@@ -40,7 +40,7 @@ struct APIKeys: AsyncParsableCommand {
         @OptionGroup var options: DatabaseOptions
 
         func run() async throws {
-            try await options.withStore { store, _ in
+            try await options.withStore(mustExist: true) { store, _ in
                 let keys = try await AccessService(store: store, generators: .live, bootstrapKey: nil).listKeys()
                 emit(["ID", "PREFIX", "NAME", "SITE", "CREATED", "REVOKED", "PERMISSIONS"].joined(separator: "\t"))
                 for key in keys {
@@ -59,7 +59,7 @@ struct APIKeys: AsyncParsableCommand {
         @OptionGroup var options: DatabaseOptions
 
         func run() async throws {
-            let revoked = try await options.withStore { store, _ in
+            let revoked = try await options.withStore(mustExist: true) { store, _ in
                 try await AccessService(store: store, generators: .live, bootstrapKey: nil).revokeKey(key)
             }
             guard let revoked else { throw ValidationError("no active key has the id or prefix '\(key)'") }
@@ -90,12 +90,12 @@ struct Tokens: AsyncParsableCommand {
         func run() async throws {
             guard let siteID = try? SiteID(validating: site) else { throw ValidationError("--site: '\(site)' is not a valid site id") }
             let lifetime = try Self.seconds(ttl)
-            let token = try await options.withStore { store, _ in
+            let token = try await options.withStore(mustExist: true) { store, _ in
                 var secret = Environment.value("REFERRALS_TOKEN_SECRET") ?? ""
                 if secret.isEmpty {
                     secret = try await AccessService(store: store, generators: .live, bootstrapKey: nil).storedSecret(named: SecretName.tokenSecret)
                 }
-                let tokens = await MemberTokens(secret: secret)
+                let tokens = try await MemberTokens(secret: secret)
                 return try await tokens.mint(
                     site: siteID, subject: member ?? visitor ?? "", role: member != nil ? .member : .visitor, ttl: lifetime,
                     referralCode: referralCode

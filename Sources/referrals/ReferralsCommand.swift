@@ -44,9 +44,11 @@ struct DatabaseOptions: ParsableArguments {
     }
 
     /// Opens the store (migrating first unless told not to) and runs `body`, closing it after.
-    func withStore<T: Sendable>(migrate: Bool = true, _ body: (any ReferralStore, Logger) async throws -> T) async throws -> T {
+    func withStore<T: Sendable>(
+        migrate: Bool = true, mustExist: Bool = false, _ body: (any ReferralStore, Logger) async throws -> T
+    ) async throws -> T {
         let logger = try makeLogger()
-        let store = try await StoreFactory.open(try location(), migrate: migrate, logger: logger)
+        let store = try await StoreFactory.open(try location(), migrate: migrate, mustExist: mustExist, logger: logger)
         do {
             let result = try await body(store, logger)
             try await store.close()

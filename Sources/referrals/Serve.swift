@@ -29,6 +29,7 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         let configuration = try makeConfiguration()
         let migrate = !noMigrate && Environment.value("REFERRALS_AUTO_MIGRATE")?.lowercased() != "false"
+        let location = try options.location()
         try await options.withStore(migrate: migrate) { store, logger in
             let dependencies = try await AppDependencies.make(store: store, configuration: configuration, logger: logger)
             if let key = try await dependencies.services.access.bootstrapIfNeeded() {
@@ -36,7 +37,7 @@ struct Serve: AsyncParsableCommand {
                 emit("  \(key)")
             }
             let app = buildApplication(configuration: configuration, dependencies: dependencies) { port in
-                emit("referrals listening on http://\(configuration.host):\(port) (database \(try! options.location().description))")
+                emit("referrals listening on http://\(configuration.host):\(port) (database \(location.description))")
             }
             try await app.runService()
             logger.info("server stopped")

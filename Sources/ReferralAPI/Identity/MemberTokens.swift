@@ -23,9 +23,21 @@ public struct MemberTokens: Sendable {
         case member, visitor
     }
 
+    /// HS256 keys shorter than the hash output are weak, and jwt-kit refuses them.
+    public static let minimumSecretBytes = 32
+
     private let keys: JWTKeyCollection
 
-    public init(secret: String) async {
+    /// Fails for a secret shorter than 32 bytes: a configuration error reported at start-up,
+    /// never a crash on the first token.
+    public init(secret: String) async throws(ReferralError) {
+        guard secret.utf8.count >= Self.minimumSecretBytes else {
+            throw .validation(
+                field: "REFERRALS_TOKEN_SECRET",
+                "must be at least \(Self.minimumSecretBytes) bytes long (it is the HS256 key); it has \(secret.utf8.count)",
+                rule: "MIN_LENGTH"
+            )
+        }
         let keys = JWTKeyCollection()
         await keys.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
         self.keys = keys
@@ -37,7 +49,8 @@ public struct MemberTokens: Sendable {
     ) async throws -> String {
         let claims = MemberTokenClaims(
             sub: SubjectClaim(value: subject), role: role.rawValue, site: site.rawValue,
-            exp: ExpirationClaim(value: now.addingTimeInterval(ttl)), referralCode: referralCode
+            exp: ExpirationClaim(value: Date(timeIntervalSince1970: (now.timeIntervalSince1970 + ttl).rounded(.down))),
+            referralCode: referralCode
         )
         return try await keys.sign(claims)
     }

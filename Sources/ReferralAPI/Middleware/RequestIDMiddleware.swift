@@ -11,12 +11,26 @@ struct RequestIDMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         let incoming = request.headers[.requestID]
-        let id = incoming.flatMap { Self.isAcceptable($0) ? $0 : nil } ?? context.id
+        let id = incoming.flatMap { Self.isAcceptable($0) ? $0 : nil }
+            ?? context.logger[metadataKey: "hb.request.id"]?.description
+            ?? String(UInt64.random(in: .min ... .max), radix: 16)
         context.requestID = id
         context.maxUploadSize = maxBodyBytes
         context.logger[metadataKey: "request.id"] = .string(id)
+        let started = ContinuousClock.now
         var response = try await next(request, context)
         response.headers[.requestID] = id
+        if context.logger.logLevel <= .debug {
+            let elapsed = ContinuousClock.now - started
+            context.logger.debug(
+                "request",
+                metadata: [
+                    "http.method": "\(request.method)", "http.path": "\(request.uri.path)",
+                    "http.status": "\(response.status.code)",
+                    "duration.ms": "\(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)",
+                ]
+            )
+        }
         return response
     }
 

@@ -48,6 +48,10 @@ public struct ReferralError: Error, Sendable, Equatable {
     }
 }
 
+extension ReferralError: CustomStringConvertible {
+    public var description: String { code.map { "\($0): \(message)" } ?? message }
+}
+
 extension ReferralError {
     /// Invalid input fields (400 with a `validationError` body).
     public static func validation(_ violations: [FieldViolation]) -> ReferralError {

@@ -8,10 +8,24 @@ public struct AccessService: Sendable {
     /// Hash of `REFERRALS_ADMIN_API_KEY`, a key with every permission on every site.
     let bootstrapKeyHash: String?
 
+    /// The shortest `REFERRALS_ADMIN_API_KEY` accepted: it opens every site, so it must not be guessable.
+    public static let minimumBootstrapKeyLength = 24
+
     public init(store: any ReferralStore, generators: Generators, bootstrapKey: String?) {
         self.store = store
         self.generators = generators
         self.bootstrapKeyHash = bootstrapKey.flatMap { $0.isEmpty ? nil : Self.hash($0) }
+    }
+
+    /// Rejects a bootstrap key too short to be safe.
+    public static func validateBootstrapKey(_ key: String) throws(ReferralError) {
+        guard key.count >= minimumBootstrapKeyLength else {
+            throw .validation(
+                field: "REFERRALS_ADMIN_API_KEY",
+                "must be at least \(minimumBootstrapKeyLength) characters long (it grants every permission on every site); it has \(key.count)",
+                rule: "MIN_LENGTH"
+            )
+        }
     }
 
     /// Keys are long random strings, so a plain SHA-256 is the right hash: there is nothing to

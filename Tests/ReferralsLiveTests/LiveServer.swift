@@ -1,0 +1,101 @@
+import Foundation
+import Testing
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// The real `referrals` executable, started as a child process on a loopback port.
+final class LiveServer: @unchecked Sendable {
+    static let adminKey = "rfk_live_test_admin_key_0123456789abcdef"
+
+    let process: Process
+    let baseURL: URL
+    private let output: Pipe
+
+    /// The binary built by `swift build`: `REFERRALS_BINARY`, else `.build/debug/referrals`.
+    static var binary: URL {
+        if let path = ProcessInfo.processInfo.environment["REFERRALS_BINARY"], !path.isEmpty {
+            return URL(fileURLWithPath: path)
+        }
+        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return packageRoot.appendingPathComponent(".build/debug/referrals")
+    }
+
+    /// Starts `referrals serve` on `database` and waits until it prints its URL.
+    init(database: String) throws {
+        let binary = Self.binary
+        guard FileManager.default.isExecutableFile(atPath: binary.path) else {
+            throw LiveTestError("no referrals binary at \(binary.path): run `swift build` first (scripts/test does)")
+        }
+        process = Process()
+        process.executableURL = binary
+        process.arguments = ["serve", "--port", "0", "--database", "sqlite:\(database)", "--log-level", "warning"]
+        var environment = ProcessInfo.processInfo.environment
+        environment["REFERRALS_ADMIN_API_KEY"] = Self.adminKey
+        environment["REFERRALS_TOKEN_SECRET"] = "live-test-token-secret-at-least-32-bytes"
+        process.environment = environment
+        output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        baseURL = try Self.waitForURL(output.fileHandleForReading, process: process)
+    }
+
+    /// Reads the child's stdout until the "listening on" line (at most 60 s).
+    private static func waitForURL(_ handle: FileHandle, process: Process) throws -> URL {
+        let deadline = Date().addingTimeInterval(60)
+        var text = ""
+        while Date() < deadline {
+            let chunk = handle.availableData
+            if chunk.isEmpty {
+                guard process.isRunning else { throw LiveTestError("server exited early: \(text)") }
+                Thread.sleep(forTimeInterval: 0.05)
+                continue
+            }
+            text += String(decoding: chunk, as: UTF8.self)
+            if let range = text.range(of: #"listening on (http://[0-9.]+:[0-9]+)"#, options: .regularExpression) {
+                let match = String(text[range]).replacingOccurrences(of: "listening on ", with: "")
+                guard let url = URL(string: match) else { break }
+                return url
+            }
+        }
+        process.terminate()
+        throw LiveTestError("server did not announce its URL: \(text)")
+    }
+
+    /// SIGKILL: no shutdown code runs, as in a crash.
+    func kill9() {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    /// SIGTERM: graceful shutdown; returns the exit status.
+    func terminate() -> Int32 {
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+
+    /// Sends a request with the admin key and returns the status and the JSON body.
+    func call(_ method: String, _ path: String, body: String? = nil) async throws -> (Int, [String: Any]) {
+        var request = URLRequest(url: baseURL.appendingPathComponent(path))
+        request.httpMethod = method
+        request.setValue(Self.adminKey, forHTTPHeaderField: "Authorization")
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.httpBody = body.map { Data($0.utf8) }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+        return (status, json)
+    }
+}
+
+struct LiveTestError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

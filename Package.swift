@@ -94,6 +94,7 @@ let package = Package(
                 "ReferralAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
         // Starts the real `referrals` executable (built by `swift build`) over loopback.

@@ -44,10 +44,11 @@ struct APIKeys: AsyncParsableCommand {
                 let keys = try await AccessService(store: store, generators: .live, bootstrapKey: nil).listKeys()
                 emit(["ID", "PREFIX", "NAME", "SITE", "CREATED", "REVOKED", "PERMISSIONS"].joined(separator: "\t"))
                 for key in keys {
-                    emit([
-                        key.id.lowercased, key.prefix, key.name, key.site?.rawValue ?? "*", Timestamp.format(key.createdDate),
-                        key.revokedDate.map(Timestamp.format) ?? "-", key.permissions.joined(separator: ","),
-                    ].joined(separator: "\t"))
+                    emit(
+                        [
+                            key.id.lowercased, key.prefix, key.name, key.site?.rawValue ?? "*", Timestamp.format(key.createdDate),
+                            key.revokedDate.map(Timestamp.format) ?? "-", key.permissions.joined(separator: ","),
+                        ].joined(separator: "\t"))
                 }
             }
         }
@@ -93,7 +94,8 @@ struct Tokens: AsyncParsableCommand {
             let token = try await options.withStore(mustExist: true) { store, _ in
                 var secret = Environment.value("REFERRALS_TOKEN_SECRET") ?? ""
                 if secret.isEmpty {
-                    secret = try await AccessService(store: store, generators: .live, bootstrapKey: nil).storedSecret(named: SecretName.tokenSecret)
+                    secret = try await AccessService(store: store, generators: .live, bootstrapKey: nil).storedSecret(
+                        named: SecretName.tokenSecret)
                 }
                 let tokens = try await MemberTokens(secret: secret)
                 return try await tokens.mint(

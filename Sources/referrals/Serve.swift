@@ -49,15 +49,19 @@ struct Serve: AsyncParsableCommand {
         guard SiteID.isValid(siteText), let site = try? SiteID(validating: siteText) else {
             throw ValidationError("--default-site: a site id is 1 to 64 characters from A-Z, a-z, 0-9, '.', '_' and '-'")
         }
-        let resolvedPort = try port ?? Environment.value("REFERRALS_PORT").map { text in
-            guard let value = Int(text) else { throw ValidationError("REFERRALS_PORT: '\(text)' is not a port number") }
-            return value
-        } ?? 8080
+        let resolvedPort =
+            try port ?? Environment.value("REFERRALS_PORT").map { text in
+                guard let value = Int(text) else { throw ValidationError("REFERRALS_PORT: '\(text)' is not a port number") }
+                return value
+            } ?? 8080
         guard (0...65535).contains(resolvedPort) else { throw ValidationError("--port must be between 0 and 65535") }
-        let bodyLimit = try maxBodyBytes ?? Environment.value("REFERRALS_MAX_BODY_BYTES").map { text in
-            guard let value = Int(text), value > 0 else { throw ValidationError("REFERRALS_MAX_BODY_BYTES: '\(text)' is not a positive number") }
-            return value
-        } ?? AppConfiguration.defaultMaxBodyBytes
+        let bodyLimit =
+            try maxBodyBytes ?? Environment.value("REFERRALS_MAX_BODY_BYTES").map { text in
+                guard let value = Int(text), value > 0 else {
+                    throw ValidationError("REFERRALS_MAX_BODY_BYTES: '\(text)' is not a positive number")
+                }
+                return value
+            } ?? AppConfiguration.defaultMaxBodyBytes
         return AppConfiguration(
             host: host ?? Environment.value("REFERRALS_HOST") ?? "127.0.0.1",
             port: resolvedPort,

@@ -29,7 +29,8 @@ struct IdentityAndSiteTests {
 
             let revoked = try await harness.dependencies.services.access.revokeKey(key.id.lowercased)
             #expect(revoked != nil)
-            expectError(try await api.post(Paths.customers, #"{"contactId": "c-3"}"#, auth: "Bearer \(secret)"), 401, code: "UNAUTHENTICATED")
+            expectError(
+                try await api.post(Paths.customers, #"{"contactId": "c-3"}"#, auth: "Bearer \(secret)"), 401, code: "UNAUTHENTICATED")
             expectError(try await api.post(Paths.customers, #"{"contactId": "c-3"}"#, auth: secret), 401, code: "UNAUTHENTICATED")
         }
     }
@@ -72,7 +73,8 @@ struct IdentityAndSiteTests {
         try await withAPI { harness, api in
             let secret = try await harness.apiKey(permissions: [.manageReferringCustomers, .readProgram], site: "site-a").secret
             expectOK(try await api.post(Paths.customers, #"{"contactId": "c-1"}"#, auth: secret, site: "site-a"))
-            expectError(try await api.post(Paths.customers, #"{"contactId": "c-1"}"#, auth: secret, site: "site-b"), 403, code: "PERMISSION_DENIED")
+            expectError(
+                try await api.post(Paths.customers, #"{"contactId": "c-1"}"#, auth: secret, site: "site-b"), 403, code: "PERMISSION_DENIED")
             expectError(try await api.get(Paths.program, auth: secret, site: "site-b"), 403, code: "PERMISSION_DENIED")
             // Without the header the request is on the default site, which isn't the key's either.
             expectError(try await api.get(Paths.program, auth: secret), 403, code: "PERMISSION_DENIED")

@@ -86,7 +86,8 @@ struct ProgramRouteTests {
             let missing = try await api.patch(Paths.program, #"{"referralProgram": {"name": "No revision"}}"#)
             expectError(missing, 400, field: "referralProgram.revision")
             expectError(try await api.patch(Paths.program, "{}"), 400, field: "referralProgram")
-            expectError(try await api.patch(Paths.program, #"{"referralProgram": {"revision": "one"}}"#), 400, field: "referralProgram.revision")
+            expectError(
+                try await api.patch(Paths.program, #"{"referralProgram": {"revision": "one"}}"#), 400, field: "referralProgram.revision")
 
             expectOK(try await api.patch(Paths.program, #"{"referralProgram": {"revision": "1", "name": "First"}}"#))
             let stale = try await api.patch(Paths.program, #"{"referralProgram": {"revision": "1", "name": "Second"}}"#)

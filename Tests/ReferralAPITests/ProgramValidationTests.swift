@@ -52,7 +52,8 @@ struct ProgramValidationTests {
         ),
         Case(
             name: "FIXED_AMOUNT with percentageOptions",
-            fields: coupon(#""discountType": "FIXED_AMOUNT", "fixedAmountOptions": {"amount": 5}, "percentageOptions": {"percentage": 10}"#),
+            fields: coupon(
+                #""discountType": "FIXED_AMOUNT", "fixedAmountOptions": {"amount": 5}, "percentageOptions": {"percentage": 10}"#),
             violatedField: "\(friendReward).couponOptions.percentageOptions"
         ),
         Case(

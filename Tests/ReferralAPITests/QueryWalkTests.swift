@@ -83,8 +83,9 @@ struct QueryWalkTests {
         }
     }
 
-    @Test("a walk sees every original customer exactly once while new ones are generated between pages",
-          arguments: Paths.customerBases)
+    @Test(
+        "a walk sees every original customer exactly once while new ones are generated between pages",
+        arguments: Paths.customerBases)
     func walkWhileInserting(base: String) async throws {
         try await withAPI { _, api in
             let created = try await Self.seed(api, base: base)

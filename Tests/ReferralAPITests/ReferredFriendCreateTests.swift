@@ -65,8 +65,9 @@ struct ReferredFriendCreateTests {
         }
     }
 
-    @Test("members who own the code, are referring customers, or were referred by another are not eligible",
-          arguments: Paths.friendBases)
+    @Test(
+        "members who own the code, are referring customers, or were referred by another are not eligible",
+        arguments: Paths.friendBases)
     func eligibility(base: String) async throws {
         try await withAPI { harness, api in
             let (_, code) = try await Self.referrer(api)
@@ -101,8 +102,9 @@ struct ReferredFriendCreateTests {
         }
     }
 
-    @Test("an API key creates for any contact in both body forms, under the same eligibility rules",
-          arguments: Paths.friendBases)
+    @Test(
+        "an API key creates for any contact in both body forms, under the same eligibility rules",
+        arguments: Paths.friendBases)
     func apiKeyCreates(base: String) async throws {
         try await withAPI { _, api in
             let (referrerID, code) = try await Self.referrer(api)
@@ -135,7 +137,9 @@ struct ReferredFriendCreateTests {
             expectError(
                 try await api.post(base, #"{"contactId": "referrer-2", "referralCode": "\#(code)"}"#), 428, code: "MEMBER_NOT_ELIGIBLE"
             )
-            expectError(try await api.post(base, #"{"contactId": "friend-3", "referralCode": "ZZZZZZZZZZZZ"}"#), 404, code: "REFERRAL_CODE_NOT_FOUND")
+            expectError(
+                try await api.post(base, #"{"contactId": "friend-3", "referralCode": "ZZZZZZZZZZZZ"}"#), 404,
+                code: "REFERRAL_CODE_NOT_FOUND")
             expectError(try await api.post(base, #"{"referralCode": "\#(code)"}"#), 400)
             expectError(try await api.post(base, #"{"contactId": "friend-3"}"#), 400)
         }

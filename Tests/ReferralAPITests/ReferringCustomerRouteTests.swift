@@ -42,8 +42,9 @@ struct ReferringCustomerRouteTests {
         }
     }
 
-    @Test("generate refuses \"me\" with an API key, other contacts for a member, visitors, and a missing contactId",
-          arguments: Paths.customerBases)
+    @Test(
+        "generate refuses \"me\" with an API key, other contacts for a member, visitors, and a missing contactId",
+        arguments: Paths.customerBases)
     func generateRefusals(base: String) async throws {
         try await withAPI { harness, api in
             expectError(try await api.post(base, #"{"contactId": "me"}"#), 400, field: "contactId")
@@ -96,8 +97,9 @@ struct ReferringCustomerRouteTests {
         }
     }
 
-    @Test("delete answers {}, the customer is gone, and a new one for the contact gets a new code",
-          arguments: Paths.customerBases)
+    @Test(
+        "delete answers {}, the customer is gone, and a new one for the contact gets a new code",
+        arguments: Paths.customerBases)
     func deleteAndRegenerate(base: String) async throws {
         try await withAPI { _, api in
             let customer = try await Given.referringCustomer(api, contact: "contact-1", base: base)

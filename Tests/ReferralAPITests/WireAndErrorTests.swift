@@ -50,7 +50,9 @@ struct WireAndErrorTests {
         }
     }
 
-    @Test("an unknown route is 404 in the Wix shape", arguments: ["/nope", "/v1/referring-customers/a/b/c", "/_api/referral-programs/v2/program"])
+    @Test(
+        "an unknown route is 404 in the Wix shape",
+        arguments: ["/nope", "/v1/referring-customers/a/b/c", "/_api/referral-programs/v2/program"])
     func unknownRoute(path: String) async throws {
         try await withAPI { _, api in
             let response = try await api.get(path)
@@ -62,7 +64,8 @@ struct WireAndErrorTests {
 
     /// Requests that fail in every way the API knows, for the shape check below.
     enum Failure: String, CaseIterable, Sendable {
-        case unauthenticated, forbidden, badSite, malformed, invalidField, invalidFilter, notFound, conflict, precondition, tooLarge, noRoute
+        case unauthenticated, forbidden, badSite, malformed, invalidField, invalidFilter, notFound, conflict, precondition, tooLarge,
+            noRoute
     }
 
     @Test("every error body has a message and exactly one of applicationError / validationError", arguments: Failure.allCases)

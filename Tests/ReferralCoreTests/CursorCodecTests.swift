@@ -105,7 +105,9 @@ struct CursorCodecTests {
         #expect(error == .invalidCursor())
     }
 
-    private func expectInvalid(_ token: String, schema: QuerySchema = .referringCustomers, sourceLocation: SourceLocation = #_sourceLocation) {
+    private func expectInvalid(
+        _ token: String, schema: QuerySchema = .referringCustomers, sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         let error = #expect(throws: ReferralError.self, sourceLocation: sourceLocation) {
             try testCursors.decode(token, schema: schema)
         }

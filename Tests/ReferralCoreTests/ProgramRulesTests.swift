@@ -102,9 +102,19 @@ struct ProgramRulesTests {
             (CouponSpecification(discountType: .PERCENTAGE, percentage: 100.5), "c.percentageOptions.percentage"),
             (CouponSpecification(discountType: .FREE_SHIPPING, percentage: 10), "c.percentageOptions"),
             (CouponSpecification(discountType: .UNKNOWN), "c.discountType"),
-            (CouponSpecification(discountType: .FREE_SHIPPING, minimumSubtotal: 20, scope: CouponScope(namespace: "stores")), "c.minimumSubtotal"),
-            (CouponSpecification(discountType: .FREE_SHIPPING, scope: CouponScope(namespace: "stores"), discountedCycleCount: 3), "c.discountedCycleCount"),
-            (CouponSpecification(discountType: .FREE_SHIPPING, scope: CouponScope(namespace: "pricingPlans"), discountedCycleCount: 1000), "c.discountedCycleCount"),
+            (
+                CouponSpecification(discountType: .FREE_SHIPPING, minimumSubtotal: 20, scope: CouponScope(namespace: "stores")),
+                "c.minimumSubtotal"
+            ),
+            (
+                CouponSpecification(discountType: .FREE_SHIPPING, scope: CouponScope(namespace: "stores"), discountedCycleCount: 3),
+                "c.discountedCycleCount"
+            ),
+            (
+                CouponSpecification(
+                    discountType: .FREE_SHIPPING, scope: CouponScope(namespace: "pricingPlans"), discountedCycleCount: 1000),
+                "c.discountedCycleCount"
+            ),
             (CouponSpecification(discountType: .FREE_SHIPPING, scope: CouponScope(namespace: "groceries")), "c.scope.namespace"),
         ]
     )
@@ -118,7 +128,8 @@ struct ProgramRulesTests {
             CouponSpecification(discountType: .PERCENTAGE, percentage: 100),
             CouponSpecification(discountType: .FIXED_AMOUNT, fixedAmount: 10, minimumSubtotal: 50),
             CouponSpecification(discountType: .FREE_SHIPPING),
-            CouponSpecification(discountType: .PERCENTAGE, percentage: 20, scope: CouponScope(namespace: "pricingPlans"), discountedCycleCount: 999),
+            CouponSpecification(
+                discountType: .PERCENTAGE, percentage: 20, scope: CouponScope(namespace: "pricingPlans"), discountedCycleCount: 999),
         ]
         for coupon in valid {
             #expect(ProgramRules.validate(coupon, path: "c").isEmpty, "\(coupon)")

@@ -31,7 +31,8 @@ struct QueryPagerTests {
     }
 
     @Test func lastPageHasNoNextCursor() throws {
-        let query = ParsedQuery(filter: nil, sort: Self.sort, limit: 2, position: CursorPosition(values: values(items[2]), direction: .after))
+        let query = ParsedQuery(
+            filter: nil, sort: Self.sort, limit: 2, position: CursorPosition(values: values(items[2]), direction: .after))
         let result = page(query, [items[3], items[4]])
         #expect(result.items == [items[3], items[4]])
         #expect(!result.hasNext)
@@ -51,7 +52,8 @@ struct QueryPagerTests {
 
     @Test func beforePageIsRestoredToQueryOrder() throws {
         // Fetched in reverse order, from just before items[4]; one extra row means an earlier page exists.
-        let query = ParsedQuery(filter: nil, sort: Self.sort, limit: 2, position: CursorPosition(values: values(items[4]), direction: .before))
+        let query = ParsedQuery(
+            filter: nil, sort: Self.sort, limit: 2, position: CursorPosition(values: values(items[4]), direction: .before))
         let result = page(query, [items[3], items[2], items[1]])
         #expect(result.items == [items[2], items[3]])
         #expect(result.hasNext)
@@ -60,7 +62,8 @@ struct QueryPagerTests {
     }
 
     @Test func beforePageReachingTheStartIsAFirstPage() {
-        let query = ParsedQuery(filter: nil, sort: Self.sort, limit: 2, position: CursorPosition(values: values(items[2]), direction: .before))
+        let query = ParsedQuery(
+            filter: nil, sort: Self.sort, limit: 2, position: CursorPosition(values: values(items[2]), direction: .before))
         let result = page(query, [items[1], items[0]])
         #expect(result.items == [items[0], items[1]])
         #expect(result.hasNext)

@@ -59,13 +59,19 @@ struct QueryParserRejectionTests {
         .filter(#"{"contactId": {"$in": ["a", null]}}"#, "Value for field 'contactId' must be a string, got null"),
         .filter(#"{"contactId": {"$exists": "yes"}}"#, "Operator '$exists' on field 'contactId' expects a boolean, got string"),
         .filter(#"{"contactId": {"$startsWith": 1}}"#, "Operator '$startsWith' on field 'contactId' expects a string, got number"),
-        .filter(#"{"createdDate": {"$gt": 1700000000000}}"#, "Value for field 'createdDate' must be an RFC 3339 timestamp string, got number"),
+        .filter(
+            #"{"createdDate": {"$gt": 1700000000000}}"#, "Value for field 'createdDate' must be an RFC 3339 timestamp string, got number"),
         .filter(#"{"createdDate": {"$lt": null}}"#, "Value for field 'createdDate' must be an RFC 3339 timestamp string, got null"),
         .filter(#"{"createdDate": {"$gte": "yesterday"}}"#, "Value 'yesterday' for field 'createdDate' is not an RFC 3339 timestamp"),
-        .filter(#"{"updatedDate": {"$in": ["2024-13-01T00:00:00Z"]}}"#, "Value '2024-13-01T00:00:00Z' for field 'updatedDate' is not an RFC 3339 timestamp"),
+        .filter(
+            #"{"updatedDate": {"$in": ["2024-13-01T00:00:00Z"]}}"#,
+            "Value '2024-13-01T00:00:00Z' for field 'updatedDate' is not an RFC 3339 timestamp"),
         .filter(#"{"createdDate": "2024-01-01"}"#, "Value '2024-01-01' for field 'createdDate' is not an RFC 3339 timestamp"),
-        .filter(#"{"status": "DONE"}"#, "Value 'DONE' for field 'status' must be one of UNKNOWN, SIGN_UP_COMPLETED, ACTIONS_COMPLETED", schema: .referredFriends),
-        .filter(#"{"status": {"$in": ["UNKNOWN", "unknown"]}}"#, "Value 'unknown' for field 'status' must be one of", schema: .referredFriends),
+        .filter(
+            #"{"status": "DONE"}"#, "Value 'DONE' for field 'status' must be one of UNKNOWN, SIGN_UP_COMPLETED, ACTIONS_COMPLETED",
+            schema: .referredFriends),
+        .filter(
+            #"{"status": {"$in": ["UNKNOWN", "unknown"]}}"#, "Value 'unknown' for field 'status' must be one of", schema: .referredFriends),
     ]
 
     static let badShapes: [Rejection] = [
@@ -86,12 +92,16 @@ struct QueryParserRejectionTests {
     static let badSorts: [Rejection] = [
         Rejection(query: #"{"sort": [{"fieldName": "foo"}]}"#, code: "INVALID_SORT", message: "Field 'foo' is not declared as sortable"),
         Rejection(query: #"{"sort": [{"fieldName": "id"}]}"#, code: "INVALID_SORT", message: "Field 'id' is not declared as sortable"),
-        Rejection(query: #"{"sort": [{"fieldName": "_id", "order": "DESC"}]}"#, code: "INVALID_SORT", message: "Field '_id' is not declared as sortable"),
+        Rejection(
+            query: #"{"sort": [{"fieldName": "_id", "order": "DESC"}]}"#, code: "INVALID_SORT",
+            message: "Field '_id' is not declared as sortable"),
         Rejection(
             query: #"{"sort": [{"fieldName": "referralCode", "order": "DESC"}]}"#, code: "INVALID_SORT",
             message: "Field 'referralCode' is not declared as sortable", schema: .referredFriends),
         .invalid(#"{"sort": [{"fieldName": "contactId", "order": "UP"}]}"#, field: "query.sort[0].order", rule: "INVALID_ENUM_VALUE"),
-        .invalid(#"{"sort": [{"fieldName": "contactId"}, {"fieldName": "createdDate", "order": "desc"}]}"#, field: "query.sort[1].order", rule: "INVALID_ENUM_VALUE"),
+        .invalid(
+            #"{"sort": [{"fieldName": "contactId"}, {"fieldName": "createdDate", "order": "desc"}]}"#, field: "query.sort[1].order",
+            rule: "INVALID_ENUM_VALUE"),
         .invalid(#"{"sort": [{"order": "ASC"}]}"#, field: "query.sort[0].fieldName", rule: "REQUIRED_FIELD"),
         .invalid(#"{"sort": {"fieldName": "contactId"}}"#, field: "query.sort", rule: "FORMAT"),
         .invalid(#"{"sort": ["contactId"]}"#, field: "query.sort[0]", rule: "FORMAT"),

@@ -29,7 +29,8 @@ struct QueryParserFilterTests {
 
     static let enumCases: [FilterCase] = [
         FilterCase(json: #"{"status": {"$eq": "UNKNOWN"}}"#, expected: cmp("status", .eq, "UNKNOWN"), schema: .referredFriends),
-        FilterCase(json: #"{"status": {"$ne": "ACTIONS_COMPLETED"}}"#, expected: cmp("status", .ne, "ACTIONS_COMPLETED"), schema: .referredFriends),
+        FilterCase(
+            json: #"{"status": {"$ne": "ACTIONS_COMPLETED"}}"#, expected: cmp("status", .ne, "ACTIONS_COMPLETED"), schema: .referredFriends),
         // A prefix need not be a whole enum value.
         FilterCase(json: #"{"status": {"$startsWith": "sign"}}"#, expected: cmp("status", .startsWith, "sign"), schema: .referredFriends),
         FilterCase(
@@ -71,12 +72,15 @@ struct QueryParserFilterTests {
     static let barePrefixCases: [FilterCase] = [
         FilterCase(json: #"{"referralCode": {"eq": "X"}}"#, expected: cmp("referralCode", .eq, "X")),
         FilterCase(json: #"{"createdDate": {"gte": "\#(t0)"}}"#, expected: cmp("createdDate", .gte, time: t0)),
-        FilterCase(json: #"{"contactId": {"startsWith": "a", "ne": "ab"}}"#,
-                   expected: .and([cmp("contactId", .ne, "ab"), cmp("contactId", .startsWith, "a")])),
-        FilterCase(json: #"{"and": [{"contactId": "a"}, {"referralCode": {"in": ["R"]}}]}"#,
-                   expected: .and([cmp("contactId", .eq, "a"), cmp("referralCode", .in, list: ["R"])])),
-        FilterCase(json: #"{"or": [{"contactId": "a"}, {"contactId": "b"}]}"#,
-                   expected: .or([cmp("contactId", .eq, "a"), cmp("contactId", .eq, "b")])),
+        FilterCase(
+            json: #"{"contactId": {"startsWith": "a", "ne": "ab"}}"#,
+            expected: .and([cmp("contactId", .ne, "ab"), cmp("contactId", .startsWith, "a")])),
+        FilterCase(
+            json: #"{"and": [{"contactId": "a"}, {"referralCode": {"in": ["R"]}}]}"#,
+            expected: .and([cmp("contactId", .eq, "a"), cmp("referralCode", .in, list: ["R"])])),
+        FilterCase(
+            json: #"{"or": [{"contactId": "a"}, {"contactId": "b"}]}"#,
+            expected: .or([cmp("contactId", .eq, "a"), cmp("contactId", .eq, "b")])),
         FilterCase(json: #"{"not": {"contactId": {"exists": true}}}"#, expected: .not(exists("contactId", true))),
     ]
 
@@ -151,14 +155,16 @@ struct QueryParserSortTests {
             query.sort == [
                 SortKey(field: "referralCode", descending: true), SortKey(field: "createdDate"), SortKey(field: "id"),
             ])
-        let descending = try parse(#"{"sort": [{"fieldName": "contactId", "order": "ASC"}, {"fieldName": "updatedDate", "order": "DESC"}]}"#)
+        let descending = try parse(
+            #"{"sort": [{"fieldName": "contactId", "order": "ASC"}, {"fieldName": "updatedDate", "order": "DESC"}]}"#)
         #expect(descending.sort.last == SortKey(field: "id", descending: true))
         let repeated = try parse(#"{"sort": [{"fieldName": "contactId"}, {"fieldName": "contactId", "order": "DESC"}]}"#)
         #expect(repeated.sort == [SortKey(field: "contactId"), SortKey(field: "id")])
     }
 
     @Test func referredFriendsSortsOnItsOwnFields() throws {
-        let query = try parse(#"{"sort": [{"fieldName": "status"}, {"fieldName": "contactId", "order": "DESC"}]}"#, schema: .referredFriends)
+        let query = try parse(
+            #"{"sort": [{"fieldName": "status"}, {"fieldName": "contactId", "order": "DESC"}]}"#, schema: .referredFriends)
         #expect(query.sort.map(\.field) == ["status", "contactId", "id"])
     }
 

@@ -9,7 +9,8 @@ struct EligibilityTests {
     let now = Date(milliseconds: 1_700_000_000_000)
 
     func customer(_ contact: String) -> ReferringCustomer {
-        ReferringCustomer(id: UUID(), site: site, contactID: contact, referralCode: "AAAAAAAAAAAA", revision: 1, createdDate: now, updatedDate: now)
+        ReferringCustomer(
+            id: UUID(), site: site, contactID: contact, referralCode: "AAAAAAAAAAAA", revision: 1, createdDate: now, updatedDate: now)
     }
 
     func friend(_ contact: String, of referrer: ReferringCustomer) -> ReferredFriend {
@@ -21,13 +22,18 @@ struct EligibilityTests {
 
     @Test("a new contact is eligible")
     func eligible() {
-        #expect(FriendEligibility.decide(contactID: "friend", referrer: customer("alice"), ownReferringCustomer: nil, existingFriend: nil) == .eligible)
+        #expect(
+            FriendEligibility.decide(contactID: "friend", referrer: customer("alice"), ownReferringCustomer: nil, existingFriend: nil)
+                == .eligible)
     }
 
     @Test("the owner of the code is not eligible")
     func selfReferral() {
         let alice = customer("alice")
-        guard case .notEligible = FriendEligibility.decide(contactID: "alice", referrer: alice, ownReferringCustomer: alice, existingFriend: nil) else {
+        guard
+            case .notEligible = FriendEligibility.decide(
+                contactID: "alice", referrer: alice, ownReferringCustomer: alice, existingFriend: nil)
+        else {
             Issue.record("self-referral was allowed")
             return
         }
@@ -35,7 +41,8 @@ struct EligibilityTests {
 
     @Test("a referring customer is not eligible")
     func referrerNotEligible() {
-        let decision = FriendEligibility.decide(contactID: "bob", referrer: customer("alice"), ownReferringCustomer: customer("bob"), existingFriend: nil)
+        let decision = FriendEligibility.decide(
+            contactID: "bob", referrer: customer("alice"), ownReferringCustomer: customer("bob"), existingFriend: nil)
         #expect(decision == .notEligible("the member is a referring customer"))
     }
 
@@ -44,7 +51,9 @@ struct EligibilityTests {
         let alice = customer("alice")
         let carol = customer("carol")
         let existing = friend("bob", of: alice)
-        #expect(FriendEligibility.decide(contactID: "bob", referrer: alice, ownReferringCustomer: nil, existingFriend: existing) == .alreadyReferred(existing))
+        #expect(
+            FriendEligibility.decide(contactID: "bob", referrer: alice, ownReferringCustomer: nil, existingFriend: existing)
+                == .alreadyReferred(existing))
         #expect(
             FriendEligibility.decide(contactID: "bob", referrer: carol, ownReferringCustomer: nil, existingFriend: existing)
                 == .notEligible("the member was already referred by another customer")
@@ -93,7 +102,12 @@ struct SupportTests {
         #expect(Set((0..<1000).map { _ in UUIDv7.generate() }).count == 1000)
     }
 
-    @Test("site ids", arguments: [("default", true), ("shop-1.eu_west", true), ("", false), ("has space", false), (String(repeating: "a", count: 65), false), (String(repeating: "a", count: 64), true), ("ünï", false)])
+    @Test(
+        "site ids",
+        arguments: [
+            ("default", true), ("shop-1.eu_west", true), ("", false), ("has space", false), (String(repeating: "a", count: 65), false),
+            (String(repeating: "a", count: 64), true), ("ünï", false),
+        ])
     func siteIDs(text: String, valid: Bool) {
         #expect(SiteID.isValid(text) == valid)
         #expect(((try? SiteID(validating: text)) != nil) == valid)
@@ -142,7 +156,9 @@ struct SupportTests {
 
 @Suite("Timestamp formatting")
 struct TimestampFormattingTests {
-    @Test("every millisecond of a second survives format and parse", arguments: [Int64(0), 1_723_450_337_000, -1_000, 951_782_400_000, 4_102_444_799_999])
+    @Test(
+        "every millisecond of a second survives format and parse",
+        arguments: [Int64(0), 1_723_450_337_000, -1_000, 951_782_400_000, 4_102_444_799_999])
     func roundTrip(base: Int64) throws {
         for offset in stride(from: Int64(0), to: 1000, by: 7) {
             let ms = base + offset

@@ -102,7 +102,9 @@ struct SQLQueryCompilerOperatorTests {
 
     @Test func likePatternIsBoundEscapedAndTimestampsBindAsConfigured() async throws {
         let filter = try QueryParser.parse(
-            JSONDecoder().decode(JSONValue.self, from: Data(#"{"filter": {"referralCode": {"$startsWith": "A_%\\"}, "createdDate": {"$gt": "\#(t(1))"}}}"#.utf8)),
+            JSONDecoder().decode(
+                JSONValue.self,
+                from: Data(#"{"filter": {"referralCode": {"$startsWith": "A_%\\"}, "createdDate": {"$gt": "\#(t(1))"}}}"#.utf8)),
             schema: testSchema, cursors: storeCursors)
         try await TestDatabase.with([]) { database in
             let millis = database.sql.serialize(SQLQueryCompiler(schema: testSchema, columns: testColumns).whereClause(filter))

@@ -27,7 +27,8 @@ struct CrashDurabilityTests {
         let acknowledged = try await withThrowingTaskGroup(of: (String, String)?.self) { group in
             for index in 0..<60 {
                 group.addTask {
-                    let (status, body) = try await server.call("POST", "/v1/referring-customers", body: #"{"contactId":"live-contact-\#(index)"}"#)
+                    let (status, body) = try await server.call(
+                        "POST", "/v1/referring-customers", body: #"{"contactId":"live-contact-\#(index)"}"#)
                     guard status == 200, let customer = body["referringCustomer"] as? [String: Any] else { return nil }
                     return (customer["id"] as? String ?? "", customer["referralCode"] as? String ?? "")
                 }

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// The real `referrals` executable, started as a child process on a loopback port.
@@ -18,7 +18,8 @@ final class LiveServer: @unchecked Sendable {
         if let path = ProcessInfo.processInfo.environment["REFERRALS_BINARY"], !path.isEmpty {
             return URL(fileURLWithPath: path)
         }
-        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         return packageRoot.appendingPathComponent(".build/debug/referrals")
     }
 

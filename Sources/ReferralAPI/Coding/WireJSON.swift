@@ -14,7 +14,9 @@ enum WireJSON {
             data = try encoder.encode(value)
         } catch {
             // Our DTOs always encode; this is a bug, not an input problem.
-            return Response(status: .internalServerError, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"message":"","details":{}}"#)))
+            return Response(
+                status: .internalServerError, headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(string: #"{"message":"","details":{}}"#)))
         }
         return Response(
             status: status,

@@ -84,7 +84,9 @@ struct CouponDTO: Codable, Sendable {
         fixedAmountOptions = coupon.fixedAmount.map { FixedAmount(amount: $0) }
         percentageOptions = coupon.percentage.map { Percentage(percentage: $0) }
         minimumSubtotal = coupon.minimumSubtotal
-        scope = coupon.scope.map { Scope(namespace: $0.namespace, group: $0.group.map { Scope.Group(name: $0.name, entityId: $0.entityID) }) }
+        scope = coupon.scope.map {
+            Scope(namespace: $0.namespace, group: $0.group.map { Scope.Group(name: $0.name, entityId: $0.entityID) })
+        }
         limitedToOneItem = coupon.limitedToOneItem
         appliesToSubscriptions = coupon.appliesToSubscriptions
         discountedCycleCount = coupon.discountedCycleCount
@@ -136,7 +138,8 @@ struct ProgramUpdateRequest: Decodable, Sendable {
             update.status = try container.decodeIfPresent(EnumInput<ProgramStatus>.self, forKey: .status)?.value
             update.referredFriendReward = try container.decodeIfPresent(RewardDTO.self, forKey: .referredFriendReward)?.domain
             update.referringCustomerReward = try container.decodeIfPresent(RewardDTO.self, forKey: .referringCustomerReward)?.domain
-            update.successfulReferralActions = try container.decodeIfPresent([EnumInput<ReferralAction>].self, forKey: .successfulReferralActions)?
+            update.successfulReferralActions = try container.decodeIfPresent(
+                [EnumInput<ReferralAction>].self, forKey: .successfulReferralActions)?
                 .map(\.value)
             update.emails = try container.decodeIfPresent(EmailsDTO.self, forKey: .emails)?.domain
         }

@@ -11,7 +11,8 @@ struct RequestIDMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         let incoming = request.headers[.requestID]
-        let id = incoming.flatMap { Self.isAcceptable($0) ? $0 : nil }
+        let id =
+            incoming.flatMap { Self.isAcceptable($0) ? $0 : nil }
             ?? context.logger[metadataKey: "hb.request.id"]?.description
             ?? String(UInt64.random(in: .min ... .max), radix: 16)
         context.requestID = id

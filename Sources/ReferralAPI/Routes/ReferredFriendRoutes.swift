@@ -22,7 +22,8 @@ struct ReferredFriendRoutes {
                 let caller = try await auth.caller(for: request)
                 let body = try await WireJSON.decode(QueryRequest.self, from: request, context: context)
                 let page = try await friends.query(caller, body.query)
-                return WireJSON.response(ReferredFriendsPage(referredFriends: page.items.map(ReferredFriendDTO.init), metadata: .init(page)))
+                return WireJSON.response(
+                    ReferredFriendsPage(referredFriends: page.items.map(ReferredFriendDTO.init), metadata: .init(page)))
             }
             group.get("contact/:contactId") { request, context in
                 let caller = try await auth.caller(for: request)

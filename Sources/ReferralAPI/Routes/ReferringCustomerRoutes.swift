@@ -29,7 +29,8 @@ struct ReferringCustomerRoutes {
             group.get("code/:referralCode") { request, context in
                 let caller = try await auth.caller(for: request)
                 let code = try context.parameters.require("referralCode")
-                return WireJSON.response(ReferringCustomerEnvelope(referringCustomer: .init(try await customers.get(caller, referralCode: code))))
+                return WireJSON.response(
+                    ReferringCustomerEnvelope(referringCustomer: .init(try await customers.get(caller, referralCode: code))))
             }
             group.get(":id") { request, context in
                 let caller = try await auth.caller(for: request)

@@ -100,16 +100,26 @@ public enum ProgramRules {
     public static func validate(_ settings: ProgramSettings, prefix: String) -> [ReferralError.FieldViolation] {
         var violations: [ReferralError.FieldViolation] = []
         if let name = settings.name, !(2...50).contains(name.count) {
-            violations.append(.init(field: "\(prefix).name", description: "must be 2 to 50 characters long", violatedRule: name.count < 2 ? "MIN_LENGTH" : "MAX_LENGTH"))
+            violations.append(
+                .init(
+                    field: "\(prefix).name", description: "must be 2 to 50 characters long",
+                    violatedRule: name.count < 2 ? "MIN_LENGTH" : "MAX_LENGTH"))
         }
         if settings.successfulReferralActions.count > 100 {
-            violations.append(.init(field: "\(prefix).successfulReferralActions", description: "must have at most 100 items", violatedRule: "MAX_SIZE"))
+            violations.append(
+                .init(field: "\(prefix).successfulReferralActions", description: "must have at most 100 items", violatedRule: "MAX_SIZE"))
         }
         for (index, action) in settings.successfulReferralActions.enumerated() where action == .UNKNOWN {
-            violations.append(.init(field: "\(prefix).successfulReferralActions[\(index)]", description: "UNKNOWN is not an action", violatedRule: "VALID_VALUE"))
+            violations.append(
+                .init(
+                    field: "\(prefix).successfulReferralActions[\(index)]", description: "UNKNOWN is not an action",
+                    violatedRule: "VALID_VALUE"))
         }
         for (index, app) in settings.emails.encourageToReferFriends.enumerated() where app == .UNKNOWN {
-            violations.append(.init(field: "\(prefix).emails.encourageToReferFriends[\(index)]", description: "UNKNOWN is not an app", violatedRule: "VALID_VALUE"))
+            violations.append(
+                .init(
+                    field: "\(prefix).emails.encourageToReferFriends[\(index)]", description: "UNKNOWN is not an app",
+                    violatedRule: "VALID_VALUE"))
         }
         violations += validate(settings.referredFriendReward, path: "\(prefix).referredFriendReward")
         violations += validate(settings.referringCustomerReward, path: "\(prefix).referringCustomerReward")
@@ -169,7 +179,9 @@ public enum ProgramRules {
             if coupon.percentage != nil { violation("percentageOptions", "must be absent when discountType is FIXED_AMOUNT", "ONE_OF") }
         case .PERCENTAGE:
             if let percentage = coupon.percentage {
-                if !(percentage > 0 && percentage <= 100) { violation("percentageOptions.percentage", "must be greater than 0 and at most 100", "RANGE") }
+                if !(percentage > 0 && percentage <= 100) {
+                    violation("percentageOptions.percentage", "must be greater than 0 and at most 100", "RANGE")
+                }
             } else {
                 violation("percentageOptions", "is required when discountType is PERCENTAGE", "REQUIRED_FIELD")
             }

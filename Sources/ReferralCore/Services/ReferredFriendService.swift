@@ -62,7 +62,9 @@ public struct ReferredFriendService: Sendable {
             let own = try await tx.referringCustomers.find(contactID: contactID, site: site)
             var existing = try await tx.referredFriends.find(contactID: contactID, site: site)
             for _ in 0..<2 {
-                switch FriendEligibility.decide(contactID: contactID, referrer: referrer, ownReferringCustomer: own, existingFriend: existing) {
+                switch FriendEligibility.decide(
+                    contactID: contactID, referrer: referrer, ownReferringCustomer: own, existingFriend: existing)
+                {
                 case .alreadyReferred(let friend):
                     return friend
                 case .notEligible(let reason):
@@ -154,7 +156,8 @@ public struct ReferredFriendService: Sendable {
             if let revision, revision != friend.revision {
                 throw ReferralError.revisionMismatch(expected: revision, actual: friend.revision)
             }
-            guard try await tx.referredFriends.delete(id: uuid, site: caller.site, expectedRevision: friend.revision, at: generators.now()) else {
+            guard try await tx.referredFriends.delete(id: uuid, site: caller.site, expectedRevision: friend.revision, at: generators.now())
+            else {
                 throw ReferralError.revisionMismatch(expected: friend.revision, actual: friend.revision + 1)
             }
             try await ChangeEvent.record(.deleted, .referredFriend(friend), sequence: friend.revision + 1, in: tx, generators: generators)
@@ -188,7 +191,8 @@ enum ReferrerKey: Sendable {
     func resolve(site: SiteID, in tx: any StoreTransaction) async throws -> ReferringCustomer {
         switch self {
         case .code(let code):
-            guard ReferralCode.isWellFormed(code), let customer = try await tx.referringCustomers.find(referralCode: code, site: site) else {
+            guard ReferralCode.isWellFormed(code), let customer = try await tx.referringCustomers.find(referralCode: code, site: site)
+            else {
                 throw ReferralError.referralCodeNotFound(code)
             }
             return customer

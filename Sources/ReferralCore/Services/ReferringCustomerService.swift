@@ -104,7 +104,9 @@ public struct ReferringCustomerService: Sendable {
             if let revision, revision != customer.revision {
                 throw ReferralError.revisionMismatch(expected: revision, actual: customer.revision)
             }
-            guard try await tx.referringCustomers.delete(id: uuid, site: caller.site, expectedRevision: customer.revision, at: generators.now())
+            guard
+                try await tx.referringCustomers.delete(
+                    id: uuid, site: caller.site, expectedRevision: customer.revision, at: generators.now())
             else {
                 throw ReferralError.revisionMismatch(expected: customer.revision, actual: customer.revision + 1)
             }

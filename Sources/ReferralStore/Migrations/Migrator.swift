@@ -42,7 +42,8 @@ struct Migrator {
                     """
                 ).run()
                 try await db.raw("COMMIT").run()
-                logger.info("migration applied", metadata: ["migration.version": "\(migration.version)", "migration.reason": "\(migration.reason)"])
+                logger.info(
+                    "migration applied", metadata: ["migration.version": "\(migration.version)", "migration.reason": "\(migration.reason)"])
             } catch {
                 try? await db.raw("ROLLBACK").run()
                 throw error
@@ -56,7 +57,9 @@ struct Migrator {
         case .sqlite:
             exists = try await db.raw("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").first() != nil
         case .postgres:
-            exists = try await db.raw("SELECT to_regclass('schema_migrations') IS NOT NULL AS present").first()?.decode(column: "present", as: Bool.self) ?? false
+            exists =
+                try await db.raw("SELECT to_regclass('schema_migrations') IS NOT NULL AS present").first()?.decode(
+                    column: "present", as: Bool.self) ?? false
         }
         guard exists else { return [] }
         return try await db.raw("SELECT version FROM schema_migrations ORDER BY version").all().map {

@@ -57,7 +57,8 @@ struct SQLSettingsRepository: SettingsRepository {
     let db: any SQLDatabase
 
     func value(for key: String) async throws -> String? {
-        try await db.raw("SELECT value FROM deployment_settings WHERE name = \(bind: key)").first()?.decode(column: "value", as: String.self)
+        try await db.raw("SELECT value FROM deployment_settings WHERE name = \(bind: key)").first()?.decode(
+            column: "value", as: String.self)
     }
 
     func insertIfAbsent(key: String, value: String) async throws -> String {

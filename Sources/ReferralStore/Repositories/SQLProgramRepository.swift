@@ -7,9 +7,11 @@ struct SQLProgramRepository: ProgramRepository {
     let dialect: StoreDialect
 
     func find(site: SiteID) async throws -> ReferralProgram? {
-        guard let row = try await db.raw(
-            "SELECT site_id, status, settings, revision, created_at, updated_at FROM referral_programs WHERE site_id = \(bind: site.rawValue)"
-        ).first() else { return nil }
+        guard
+            let row = try await db.raw(
+                "SELECT site_id, status, settings, revision, created_at, updated_at FROM referral_programs WHERE site_id = \(bind: site.rawValue)"
+            ).first()
+        else { return nil }
         return ReferralProgram(
             site: try dialect.site(row),
             settings: try StoredJSON.decode(ProgramSettings.self, from: try row.string("settings")),

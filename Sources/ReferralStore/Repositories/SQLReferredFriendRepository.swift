@@ -65,7 +65,8 @@ struct SQLReferredFriendRepository: ReferredFriendRepository {
     }
 
     func query(_ query: ParsedQuery, site: SiteID) async throws -> [ReferredFriend] {
-        let compiled = SQLQueryCompiler(schema: .referredFriends, columns: Self.fieldColumns, timestamps: dialect.timestampBinding).compile(query)
+        let compiled = SQLQueryCompiler(schema: .referredFriends, columns: Self.fieldColumns, timestamps: dialect.timestampBinding).compile(
+            query)
         let sql: SQLQueryString = """
             SELECT \(unsafeRaw: Self.columns) FROM referred_friends
             WHERE site_id = \(bind: site.rawValue) AND deleted_at IS NULL AND \(compiled.whereClause)

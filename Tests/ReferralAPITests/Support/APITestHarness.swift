@@ -58,16 +58,18 @@ struct APITestHarness: Sendable {
 
     /// `Authorization` value of a member token for `contact`.
     func member(_ contact: String, site: String = "default", referralCode: String? = nil, ttl: TimeInterval = 3600) async throws -> String {
-        "Bearer " + (try await tokens.mint(
-            site: try SiteID(validating: site), subject: contact, role: .member, ttl: ttl, referralCode: referralCode
-        ))
+        "Bearer "
+            + (try await tokens.mint(
+                site: try SiteID(validating: site), subject: contact, role: .member, ttl: ttl, referralCode: referralCode
+            ))
     }
 
     /// `Authorization` value of a visitor token.
     func visitor(_ visitorID: String, site: String = "default", referralCode: String? = nil) async throws -> String {
-        "Bearer " + (try await tokens.mint(
-            site: try SiteID(validating: site), subject: visitorID, role: .visitor, ttl: 3600, referralCode: referralCode
-        ))
+        "Bearer "
+            + (try await tokens.mint(
+                site: try SiteID(validating: site), subject: visitorID, role: .visitor, ttl: 3600, referralCode: referralCode
+            ))
     }
 
     /// A new API key with only `permissions`, optionally bound to one site; returns the key and its secret.
@@ -128,7 +130,8 @@ struct APIClient: Sendable {
         try await send(.post, uri, auth: auth, site: site, json: json)
     }
 
-    func patch(_ uri: String, _ json: String = "{}", auth: String? = APITestHarness.admin, site: String? = nil) async throws -> APIResponse {
+    func patch(_ uri: String, _ json: String = "{}", auth: String? = APITestHarness.admin, site: String? = nil) async throws -> APIResponse
+    {
         try await send(.patch, uri, auth: auth, site: site, json: json)
     }
 

@@ -69,7 +69,8 @@ struct StoreContractTests {
         try await withFixture(backend) { fixture in
             try await fixture.activateProgram()
             let alice = try await fixture.services.referringCustomers.generate(fixture.admin, contactID: "alice")
-            let friend = try await fixture.services.referredFriends.create(fixture.member("bob"), CreateReferredFriend(referralCode: alice.referralCode))
+            let friend = try await fixture.services.referredFriends.create(
+                fixture.member("bob"), CreateReferredFriend(referralCode: alice.referralCode))
             try await fixture.services.referringCustomers.delete(fixture.admin, id: alice.id.lowercased, revision: nil)
             let kept = try await fixture.services.referredFriends.get(fixture.admin, id: friend.id.lowercased)
             #expect(kept == friend)
@@ -82,20 +83,23 @@ struct StoreContractTests {
             try await fixture.activateProgram()
             let alice = try await fixture.services.referringCustomers.generate(fixture.admin, contactID: "alice")
             _ = try await fixture.services.referringCustomers.generate(fixture.admin, contactID: "alice")  // no change, no event
-            let friend = try await fixture.services.referredFriends.create(fixture.member("bob"), CreateReferredFriend(referralCode: alice.referralCode))
-            let updated = try await fixture.services.referredFriends.update(fixture.admin, id: friend.id.lowercased, status: .ACTIONS_COMPLETED, revision: 1)
+            let friend = try await fixture.services.referredFriends.create(
+                fixture.member("bob"), CreateReferredFriend(referralCode: alice.referralCode))
+            let updated = try await fixture.services.referredFriends.update(
+                fixture.admin, id: friend.id.lowercased, status: .ACTIONS_COMPLETED, revision: 1)
             try await fixture.services.referredFriends.delete(fixture.admin, id: friend.id.lowercased, revision: updated.revision)
             try await fixture.services.referringCustomers.delete(fixture.admin, id: alice.id.lowercased, revision: 1)
 
             let events = try await fixture.store.read { try await $0.changeEvents.list(site: fixture.site, after: nil, limit: 100) }
-            #expect(events.map(\.eventType) == [
-                "wix.loyalty.referral.v1.program_updated",
-                "wix.loyalty.referral.v1.referring_customer_created",
-                "wix.loyalty.referral.v1.referred_friend_created",
-                "wix.loyalty.referral.v1.referred_friend_updated",
-                "wix.loyalty.referral.v1.referred_friend_deleted",
-                "wix.loyalty.referral.v1.referring_customer_deleted",
-            ])
+            #expect(
+                events.map(\.eventType) == [
+                    "wix.loyalty.referral.v1.program_updated",
+                    "wix.loyalty.referral.v1.referring_customer_created",
+                    "wix.loyalty.referral.v1.referred_friend_created",
+                    "wix.loyalty.referral.v1.referred_friend_updated",
+                    "wix.loyalty.referral.v1.referred_friend_deleted",
+                    "wix.loyalty.referral.v1.referring_customer_deleted",
+                ])
             let friendEvents = events.filter { $0.entity == .referredFriend }
             #expect(friendEvents.map(\.entityEventSequence) == [1, 2, 3])
             #expect(friendEvents.allSatisfy { $0.entityID == friend.id.lowercased })
@@ -110,7 +114,8 @@ struct StoreContractTests {
             let site = fixture.site
             let now = Date(milliseconds: 1_700_000_000_000)
             let customer = ReferringCustomer(
-                id: UUIDv7.generate(), site: site, contactID: "ghost", referralCode: "GHOSTGHOST12", revision: 1, createdDate: now, updatedDate: now
+                id: UUIDv7.generate(), site: site, contactID: "ghost", referralCode: "GHOSTGHOST12", revision: 1, createdDate: now,
+                updatedDate: now
             )
             await #expect(throws: Abort.self) {
                 try await fixture.store.write { tx in
@@ -139,7 +144,9 @@ struct StoreContractTests {
             let theirs = try await fixture.services.referringCustomers.generate(other, contactID: "shared-contact")
             #expect(mine.id != theirs.id)
             await #expect(throws: ReferralError.self) { try await fixture.services.referringCustomers.get(other, id: mine.id.lowercased) }
-            await #expect(throws: ReferralError.self) { try await fixture.services.referringCustomers.get(other, referralCode: mine.referralCode) }
+            await #expect(throws: ReferralError.self) {
+                try await fixture.services.referringCustomers.get(other, referralCode: mine.referralCode)
+            }
             #expect(try await fixture.services.referringCustomers.query(other, nil).items.map(\.id) == [theirs.id])
         }
     }

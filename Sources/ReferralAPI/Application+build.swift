@@ -15,6 +15,8 @@ public struct AppConfiguration: Sendable {
     public var adminAPIKey: String?
     /// `REFERRALS_TOKEN_SECRET`; generated and kept in the database when nil.
     public var tokenSecret: String?
+    /// The "refer friends" page shown with social-post suggestions; `{site}` is replaced.
+    public var referFriendsURL: String?
 
     public init(
         host: String = "127.0.0.1",
@@ -22,7 +24,8 @@ public struct AppConfiguration: Sendable {
         defaultSite: SiteID,
         maxBodyBytes: Int = AppConfiguration.defaultMaxBodyBytes,
         adminAPIKey: String? = nil,
-        tokenSecret: String? = nil
+        tokenSecret: String? = nil,
+        referFriendsURL: String? = nil
     ) {
         self.host = host
         self.port = port
@@ -30,6 +33,7 @@ public struct AppConfiguration: Sendable {
         self.maxBodyBytes = maxBodyBytes
         self.adminAPIKey = adminAPIKey
         self.tokenSecret = tokenSecret
+        self.referFriendsURL = referFriendsURL
     }
 }
 
@@ -90,8 +94,10 @@ public func buildRouter(configuration: AppConfiguration, dependencies: AppDepend
     router.add(middleware: WixErrorMiddleware())
     let auth = Authenticator(access: dependencies.services.access, tokens: dependencies.tokens, defaultSite: configuration.defaultSite)
     HealthRoutes(store: dependencies.store).register(on: router)
-    ProgramRoutes(services: dependencies.services, auth: auth).register(on: router)
+    ProgramRoutes(services: dependencies.services, auth: auth, referFriendsURL: configuration.referFriendsURL).register(on: router)
     ReferringCustomerRoutes(services: dependencies.services, auth: auth).register(on: router)
     ReferredFriendRoutes(services: dependencies.services, auth: auth).register(on: router)
+    RewardRoutes(services: dependencies.services, auth: auth).register(on: router)
+    TrackerRoutes(services: dependencies.services, auth: auth).register(on: router)
     return router
 }

@@ -13,4 +13,8 @@ struct SQLStoreTransaction: StoreTransaction {
     var changeEvents: any ChangeEventOutbox { SQLChangeEventOutbox(db: db, dialect: dialect) }
     var apiKeys: any APIKeyRepository { SQLAPIKeyRepository(db: db, dialect: dialect) }
     var settings: any SettingsRepository { SQLSettingsRepository(db: db) }
+    var referralEvents: any ReferralEventRepository { SQLReferralEventRepository(db: db, dialect: dialect) }
+    var referralRewards: any ReferralRewardRepository { SQLReferralRewardRepository(db: db, dialect: dialect) }
+    var statistics: any StatisticsRepository { SQLStatisticsRepository(db: db, dialect: dialect) }
+    var socialPosts: any SocialPostRepository { SQLSocialPostRepository(db: db, dialect: dialect) }
 }

@@ -21,6 +21,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Largest accepted request body in bytes. Env: REFERRALS_MAX_BODY_BYTES. Default: 1048576")
     var maxBodyBytes: Int?
 
+    @Option(help: "The site's refer-friends page shown with social-post suggestions; {site} is replaced. Env: REFERRALS_REFER_FRIENDS_URL")
+    var referFriendsUrl: String?
+
     @Flag(help: "Do not apply pending migrations at start (run `referrals migrate` first). Env: REFERRALS_AUTO_MIGRATE=false")
     var noMigrate = false
 
@@ -68,7 +71,8 @@ struct Serve: AsyncParsableCommand {
             defaultSite: site,
             maxBodyBytes: bodyLimit,
             adminAPIKey: Environment.value("REFERRALS_ADMIN_API_KEY"),
-            tokenSecret: Environment.value("REFERRALS_TOKEN_SECRET")
+            tokenSecret: Environment.value("REFERRALS_TOKEN_SECRET"),
+            referFriendsURL: referFriendsUrl ?? Environment.value("REFERRALS_REFER_FRIENDS_URL")
         )
     }
 }

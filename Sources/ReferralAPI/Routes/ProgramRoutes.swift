@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import ReferralCore
 
@@ -7,6 +8,12 @@ struct ProgramRoutes {
 
     let services: ReferralServices
     let auth: Authenticator
+    /// The site's "refer friends" page, `{site}` replaced by the site id.
+    let referFriendsURL: String?
+
+    func referFriendsPage(_ site: SiteID) -> String? {
+        referFriendsURL.map { $0.replacingOccurrences(of: "{site}", with: site.rawValue) }
+    }
 
     func register(on router: Router<ReferralRequestContext>) {
         for base in Self.bases {
@@ -28,6 +35,17 @@ struct ProgramRoutes {
             group.patch("pause") { request, _ in
                 let caller = try await auth.caller(for: request)
                 return WireJSON.response(ProgramEnvelope(referralProgram: ProgramDTO(try await services.programs.pause(caller))))
+            }
+            group.get("ai-social-media-posts-suggestions") { request, _ in
+                let caller = try await auth.caller(for: request)
+                let posts = try await services.programs.socialPosts(caller)
+                return WireJSON.response(SocialPostsDTO(posts, referFriendsPageUrl: referFriendsPage(caller.site)))
+            }
+            group.post("ai-social-media-posts-suggestions") { request, context in
+                let caller = try await auth.caller(for: request)
+                let body = try await WireJSON.decode(SocialPostsRequest.self, from: request, context: context)
+                let posts = try await services.programs.generateSocialPosts(caller, topic: body.topic)
+                return WireJSON.response(SocialPostsDTO(posts, referFriendsPageUrl: referFriendsPage(caller.site)))
             }
             group.get("premium-features") { request, _ in
                 let caller = try await auth.caller(for: request)

@@ -19,6 +19,8 @@ public enum EntitySnapshot: Sendable, Codable, Hashable {
     case program(ReferralProgram)
     case referringCustomer(ReferringCustomer)
     case referredFriend(ReferredFriend)
+    case referralEvent(ReferralEvent)
+    case referralReward(ReferralReward)
 }
 
 /// One change, recorded in the outbox in the transaction that made it.

@@ -21,6 +21,10 @@ public protocol StoreTransaction: Sendable {
     var changeEvents: any ChangeEventOutbox { get }
     var apiKeys: any APIKeyRepository { get }
     var settings: any SettingsRepository { get }
+    var referralEvents: any ReferralEventRepository { get }
+    var referralRewards: any ReferralRewardRepository { get }
+    var statistics: any StatisticsRepository { get }
+    var socialPosts: any SocialPostRepository { get }
 }
 
 public protocol ProgramRepository: Sendable {

@@ -33,6 +33,27 @@ public struct ProgramService: Sendable {
         return try await change(caller.site, expectedRevision: nil) { try ProgramRules.transition($0, to: .PAUSED) }
     }
 
+    /// The last generated social-post suggestions; the first call generates and keeps a set,
+    /// so that repeated reads show the same posts until someone asks for new ones.
+    public func socialPosts(_ caller: Caller) async throws -> StoredSocialPosts {
+        try caller.requireAdmin(.manageProgram)
+        if let stored = try await store.read({ try await $0.socialPosts.find(site: caller.site) }) { return stored }
+        return try await generateSocialPosts(caller, topic: nil)
+    }
+
+    /// A new, varied set of posts built from the program's current rewards and the topic.
+    public func generateSocialPosts(_ caller: Caller, topic: String?) async throws -> StoredSocialPosts {
+        try caller.requireAdmin(.manageProgram)
+        let program = try await get(caller)
+        var generator = SystemRandomNumberGenerator()
+        let posts = StoredSocialPosts(
+            suggestions: SocialPostComposer.compose(settings: program.settings, topic: topic, using: &generator),
+            generatedDate: generators.now()
+        )
+        try await store.write { try await $0.socialPosts.save(posts, site: caller.site) }
+        return posts
+    }
+
     /// Self-hosted: every feature is available.
     public func premiumFeatures(_ caller: Caller) -> Bool { true }
 

@@ -5,12 +5,16 @@ public struct ReferralServices: Sendable {
     public let programs: ProgramService
     public let referringCustomers: ReferringCustomerService
     public let referredFriends: ReferredFriendService
+    public let rewards: RewardService
+    public let tracker: TrackerService
     public let access: AccessService
 
     public init(store: any ReferralStore, generators: Generators, cursors: CursorCodec, access: AccessService) {
         self.programs = ProgramService(store: store, generators: generators)
         self.referringCustomers = ReferringCustomerService(store: store, generators: generators, cursors: cursors)
         self.referredFriends = ReferredFriendService(store: store, generators: generators, cursors: cursors)
+        self.rewards = RewardService(store: store, generators: generators, cursors: cursors)
+        self.tracker = TrackerService(store: store, generators: generators, cursors: cursors)
         self.access = access
     }
 }
@@ -25,6 +29,8 @@ extension ChangeEvent {
             case .program(let program): (.program, program.site, program.site.rawValue)
             case .referringCustomer(let customer): (.referringCustomer, customer.site, customer.id.lowercased)
             case .referredFriend(let friend): (.referredFriend, friend.site, friend.id.lowercased)
+            case .referralEvent(let event): (.referralEvent, event.site, event.id.lowercased)
+            case .referralReward(let reward): (.referralReward, reward.site, reward.id.lowercased)
             }
         try await tx.changeEvents.append(
             ChangeEvent(

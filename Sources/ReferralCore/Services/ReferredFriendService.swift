@@ -78,6 +78,7 @@ public struct ReferredFriendService: Sendable {
                     switch try await tx.referredFriends.insert(friend) {
                     case .inserted:
                         try await ChangeEvent.record(.created, .referredFriend(friend), sequence: 1, in: tx, generators: generators)
+                        try await ReferralEngine.friendSignedUp(friend, program: program, in: tx, generators: generators)
                         return friend
                     case .duplicate(let winner):
                         existing = winner  // a concurrent create won: decide again against its record

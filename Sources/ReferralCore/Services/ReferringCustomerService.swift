@@ -44,6 +44,7 @@ public struct ReferringCustomerService: Sendable {
                 switch try await tx.referringCustomers.insert(customer) {
                 case .inserted:
                     try await ChangeEvent.record(.created, .referringCustomer(customer), sequence: 1, in: tx, generators: generators)
+                    try await tx.statistics.customerCreated(customer)
                     return customer
                 case .duplicate(let existing):
                     return existing
@@ -113,6 +114,7 @@ public struct ReferringCustomerService: Sendable {
             try await ChangeEvent.record(
                 .deleted, .referringCustomer(customer), sequence: customer.revision + 1, in: tx, generators: generators
             )
+            try await tx.statistics.customerDeleted(id: uuid, site: caller.site)
         }
     }
 }

@@ -5,15 +5,18 @@ public struct Generators: Sendable {
     public var now: @Sendable () -> Date
     public var newID: @Sendable () -> UUID
     public var referralCode: @Sendable () -> String
+    public var couponCode: @Sendable () -> String
 
     public init(
         now: @escaping @Sendable () -> Date,
         newID: @escaping @Sendable () -> UUID,
-        referralCode: @escaping @Sendable () -> String
+        referralCode: @escaping @Sendable () -> String,
+        couponCode: @escaping @Sendable () -> String = { CouponCode.generate() }
     ) {
         self.now = now
         self.newID = newID
         self.referralCode = referralCode
+        self.couponCode = couponCode
     }
 
     /// The real clock, time-ordered UUIDv7 ids and cryptographically random codes.

@@ -11,6 +11,14 @@ extension StoreDialect {
         }
     }
 
+    /// A bindable value for a nullable id column (NULL when nil).
+    func bind(_ id: UUID?) -> any Encodable & Sendable {
+        switch self {
+        case .sqlite: id?.lowercased
+        case .postgres: id
+        }
+    }
+
     func date(_ row: any SQLRow, _ column: String) throws -> Date {
         switch self {
         case .sqlite: Date(milliseconds: try row.decode(column: column, as: Int64.self))

@@ -1,0 +1,205 @@
+import Foundation
+import ReferralCore
+import SQLKit
+
+/// The tracker's aggregates. Every method is one indexed statement, run in the transaction of
+/// the event it counts, so the aggregates always equal a recount of the events.
+struct SQLStatisticsRepository: StatisticsRepository {
+    let db: any SQLDatabase
+    let dialect: StoreDialect
+
+    func statistics(site: SiteID) async throws -> ReferralStatistics {
+        guard
+            let row = try await db.raw(
+                "SELECT total_sign_ups, total_actions, total_amount_e4 FROM referral_statistics WHERE site_id = \(bind: site.rawValue)"
+            ).first()
+        else { return ReferralStatistics() }
+        return ReferralStatistics(
+            totalSignUpsCompleted: try row.int64("total_sign_ups"), totalActionsCompleted: try row.int64("total_actions"),
+            totalAmountUnits: try row.int64("total_amount_e4")
+        )
+    }
+
+    func recordSignUp(site: SiteID) async throws {
+        try await bump(site: site, signUps: 1, actions: 0, amount: 0)
+    }
+
+    func recordAction(site: SiteID, amountUnits: Int64) async throws {
+        try await bump(site: site, signUps: 0, actions: 1, amount: amountUnits)
+    }
+
+    private func bump(site: SiteID, signUps: Int64, actions: Int64, amount: Int64) async throws {
+        try await db.raw(
+            """
+            INSERT INTO referral_statistics (site_id, total_sign_ups, total_actions, total_amount_e4)
+            VALUES (\(bind: site.rawValue), \(bind: signUps), \(bind: actions), \(bind: amount))
+            ON CONFLICT (site_id) DO UPDATE SET
+                total_sign_ups = referral_statistics.total_sign_ups + excluded.total_sign_ups,
+                total_actions = referral_statistics.total_actions + excluded.total_actions,
+                total_amount_e4 = referral_statistics.total_amount_e4 + excluded.total_amount_e4
+            """
+        ).run()
+    }
+
+    func customerCreated(_ customer: ReferringCustomer) async throws {
+        try await db.raw(
+            """
+            INSERT INTO referring_customer_totals (site_id, referring_customer_id, contact_id, total_successful_referrals,
+                total_amount_e4, total_friends_with_actions, created_at, updated_at)
+            VALUES (\(bind: customer.site.rawValue), \(bind: dialect.bind(customer.id)), \(bind: customer.contactID), 0, 0, 0,
+                \(bind: dialect.bind(customer.createdDate)), \(bind: dialect.bind(customer.updatedDate)))
+            ON CONFLICT DO NOTHING
+            """
+        ).run()
+    }
+
+    func customerDeleted(id: UUID, site: SiteID) async throws {
+        try await db.raw(
+            "DELETE FROM referring_customer_totals WHERE site_id = \(bind: site.rawValue) AND referring_customer_id = \(bind: dialect.bind(id))"
+        ).run()
+    }
+
+    func recordFriendAction(_ friend: ReferredFriend, trigger: ActionTrigger, amountUnits: Int64, at date: Date) async throws -> Bool {
+        let row = try await db.raw(
+            """
+            INSERT INTO referred_friend_actions (site_id, referred_friend_id, contact_id, referring_customer_id, trigger_app_id,
+                trigger_activity_type, action_date, total_actions, total_amount_e4, signup_date, created_at, updated_at)
+            VALUES (\(bind: friend.site.rawValue), \(bind: dialect.bind(friend.id)), \(bind: friend.contactID),
+                \(bind: dialect.bind(friend.referringCustomerID)), \(bind: trigger.appID), \(bind: trigger.activityType.rawValue),
+                \(bind: dialect.bind(date)), 1, \(bind: amountUnits), \(bind: dialect.bind(friend.createdDate)),
+                \(bind: dialect.bind(date)), \(bind: dialect.bind(date)))
+            ON CONFLICT (site_id, referred_friend_id) DO UPDATE SET
+                total_actions = referred_friend_actions.total_actions + 1,
+                total_amount_e4 = referred_friend_actions.total_amount_e4 + excluded.total_amount_e4,
+                updated_at = excluded.updated_at
+            RETURNING total_actions
+            """
+        ).first()
+        let first = try row?.int64("total_actions") == 1
+        try await db.raw(
+            """
+            UPDATE referring_customer_totals SET
+                total_amount_e4 = total_amount_e4 + \(bind: amountUnits),
+                total_friends_with_actions = total_friends_with_actions + \(bind: first ? Int64(1) : 0),
+                last_friend_action = \(bind: dialect.bind(date)), updated_at = \(bind: dialect.bind(date))
+            WHERE site_id = \(bind: friend.site.rawValue) AND referring_customer_id = \(bind: dialect.bind(friend.referringCustomerID))
+            """
+        ).run()
+        return first
+    }
+
+    func recordSuccessfulReferral(_ friend: ReferredFriend, rewardID: UUID?, at date: Date) async throws {
+        try await db.raw(
+            """
+            UPDATE referring_customer_totals SET
+                total_successful_referrals = total_successful_referrals + 1,
+                last_successful_referral = \(bind: dialect.bind(date)), updated_at = \(bind: dialect.bind(date))
+            WHERE site_id = \(bind: friend.site.rawValue) AND referring_customer_id = \(bind: dialect.bind(friend.referringCustomerID))
+            """
+        ).run()
+        if let rewardID {
+            try await db.raw(
+                """
+                UPDATE referred_friend_actions SET reward_id = \(bind: dialect.bind(rewardID))
+                WHERE site_id = \(bind: friend.site.rawValue) AND referred_friend_id = \(bind: dialect.bind(friend.id))
+                """
+            ).run()
+        }
+    }
+
+    static let totalColumns = [
+        "id": "referring_customer_id", "referringCustomerId": "referring_customer_id", "contactId": "contact_id",
+        "createdDate": "created_at", "updatedDate": "updated_at",
+    ]
+
+    func queryCustomerTotals(_ query: ParsedQuery, site: SiteID, contactIDs: [String]?) async throws -> [ReferringCustomerTotal] {
+        let compiled = SQLQueryCompiler(schema: .referringCustomerTotals, columns: Self.totalColumns, timestamps: dialect.timestampBinding)
+            .compile(query)
+        return try await db.raw(
+            """
+            SELECT * FROM referring_customer_totals
+            WHERE site_id = \(bind: site.rawValue) \(Self.contactFilter(contactIDs, column: "contact_id")) AND \(compiled.whereClause)
+            ORDER BY \(compiled.orderBy) LIMIT \(bind: compiled.limit)
+            """
+        ).all().map { row in
+            ReferringCustomerTotal(
+                referringCustomerID: try dialect.uuid(row, "referring_customer_id"), contactID: try row.string("contact_id"),
+                lastSuccessfulReferral: try dialect.optionalDate(row, "last_successful_referral"),
+                totalSuccessfulReferrals: try row.int64("total_successful_referrals"), totalAmountUnits: try row.int64("total_amount_e4"),
+                lastFriendAction: try dialect.optionalDate(row, "last_friend_action"),
+                totalFriendsWithActions: try row.int64("total_friends_with_actions"),
+                createdDate: try dialect.date(row, "created_at"), updatedDate: try dialect.date(row, "updated_at")
+            )
+        }
+    }
+
+    static let activityColumns = [
+        "id": "a.referred_friend_id", "referredFriendId": "a.referred_friend_id", "contactId": "a.contact_id",
+        "referringCustomerId": "a.referring_customer_id", "actionDate": "a.action_date", "signupDate": "a.signup_date",
+        "createdDate": "a.created_at", "updatedDate": "a.updated_at",
+    ]
+
+    func queryFriendActivity(_ query: ParsedQuery, site: SiteID, contactIDs: [String]?) async throws -> [ReferredFriendActivity] {
+        let compiled = SQLQueryCompiler(schema: .referredFriendActions, columns: Self.activityColumns, timestamps: dialect.timestampBinding)
+            .compile(query)
+        let rewardColumns = SQLReferralRewardRepository.columns.split(separator: ",")
+            .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            .map { "r.\($0) AS r_\($0)" }.joined(separator: ", ")
+        let rewards = SQLReferralRewardRepository(db: db, dialect: dialect)
+        return try await db.raw(
+            """
+            SELECT a.*, \(unsafeRaw: rewardColumns) FROM referred_friend_actions a
+            LEFT JOIN referral_rewards r ON r.site_id = a.site_id AND r.id = a.reward_id
+            WHERE a.site_id = \(bind: site.rawValue) \(Self.contactFilter(contactIDs, column: "a.contact_id")) AND \(compiled.whereClause)
+            ORDER BY \(compiled.orderBy) LIMIT \(bind: compiled.limit)
+            """
+        ).all().map { row in
+            ReferredFriendActivity(
+                referredFriendID: try dialect.uuid(row, "referred_friend_id"), contactID: try row.string("contact_id"),
+                referringCustomerID: try dialect.uuid(row, "referring_customer_id"),
+                trigger: ActionTrigger(
+                    appID: try row.decodeNil(column: "trigger_app_id") ? nil : try row.string("trigger_app_id"),
+                    activityType: ReferralAction(rawValue: try row.string("trigger_activity_type")) ?? .UNKNOWN
+                ),
+                actionDate: try dialect.date(row, "action_date"), totalActions: try row.int64("total_actions"),
+                totalAmountUnits: try row.int64("total_amount_e4"), signupDate: try dialect.date(row, "signup_date"),
+                reward: try row.decodeNil(column: "r_id") ? nil : try rewards.decode(row, prefix: "r_"),
+                createdDate: try dialect.date(row, "created_at"), updatedDate: try dialect.date(row, "updated_at")
+            )
+        }
+    }
+
+    /// `contactIds` of the aggregate queries: `AND column IN (...)`; an empty list matches nothing.
+    static func contactFilter(_ contactIDs: [String]?, column: String) -> SQLQueryString {
+        guard let contactIDs else { return "" }
+        guard !contactIDs.isEmpty else { return "AND 1 = 0" }
+        return "AND \(unsafeRaw: column) IN (\(binds: contactIDs))"
+    }
+}
+
+struct SQLSocialPostRepository: SocialPostRepository {
+    let db: any SQLDatabase
+    let dialect: StoreDialect
+
+    func find(site: SiteID) async throws -> StoredSocialPosts? {
+        guard
+            let row = try await db.raw(
+                "SELECT suggestions, generated_at FROM social_post_suggestions WHERE site_id = \(bind: site.rawValue)"
+            ).first()
+        else { return nil }
+        return StoredSocialPosts(
+            suggestions: try StoredJSON.decode([SocialPostSuggestion].self, from: try row.string("suggestions")),
+            generatedDate: try dialect.date(row, "generated_at")
+        )
+    }
+
+    func save(_ posts: StoredSocialPosts, site: SiteID) async throws {
+        try await db.raw(
+            """
+            INSERT INTO social_post_suggestions (site_id, suggestions, generated_at)
+            VALUES (\(bind: site.rawValue), \(bind: try StoredJSON.encode(posts.suggestions)), \(bind: dialect.bind(posts.generatedDate)))
+            ON CONFLICT (site_id) DO UPDATE SET suggestions = excluded.suggestions, generated_at = excluded.generated_at
+            """
+        ).run()
+    }
+}

@@ -1,5 +1,6 @@
 import Foundation
 import ReferralCore
+import SQLKit
 
 /// The few things that differ between the SQL databases we run on, kept in one place.
 public enum StoreDialect: Sendable {
@@ -10,7 +11,7 @@ public enum StoreDialect: Sendable {
     var timestampBinding: TimestampBinding {
         switch self {
         case .sqlite: .epochMilliseconds
-        case .postgres: .date
+        case .postgres: .custom { PostgresTimestamp(milliseconds: $0) }
         }
     }
 
@@ -18,7 +19,41 @@ public enum StoreDialect: Sendable {
     func bind(_ date: Date) -> any Encodable & Sendable {
         switch self {
         case .sqlite: date.milliseconds
-        case .postgres: date
+        case .postgres: PostgresTimestamp(milliseconds: date.milliseconds)
+        }
+    }
+
+    /// Money sums: exact integer ten-thousandths on SQLite, `NUMERIC` on PostgreSQL.
+    var amountType: String { self == .postgres ? "NUMERIC(24,4)" : "INTEGER" }
+
+    /// A bound amount (ten-thousandths) as a value of the amount column's type.
+    func amount(_ units: Int64) -> SQLQueryString {
+        switch self {
+        case .sqlite:
+            return "\(bind: units)"
+        case .postgres:
+            let sign = units < 0 ? "-" : ""
+            let magnitude = units.magnitude
+            let fraction = String(magnitude % UInt64(DecimalAmount.scale))
+            let text = "\(sign)\(magnitude / UInt64(DecimalAmount.scale)).\(String(repeating: "0", count: 4 - fraction.count))\(fraction)"
+            return "CAST(\(bind: text) AS NUMERIC)"
+        }
+    }
+
+    /// An amount column read back as ten-thousandths (`BIGINT`).
+    func amountUnits(_ column: String) -> String {
+        switch self {
+        case .sqlite: column
+        case .postgres: "CAST(\(column) * 10000 AS BIGINT)"
+        }
+    }
+
+    /// The query-language column map for this database: PostgreSQL compares `uuid` columns as
+    /// text, because filters and cursors carry ids as strings.
+    func queryColumns(_ columns: [String: String], uuidFields: Set<String>) -> [String: String] {
+        guard self == .postgres else { return columns }
+        return columns.reduce(into: [:]) { result, entry in
+            result[entry.key] = uuidFields.contains(entry.key) ? entry.value + "::text" : entry.value
         }
     }
 

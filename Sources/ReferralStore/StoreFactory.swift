@@ -10,7 +10,8 @@ public enum StoreFactory {
     ///   - mustExist: refuse to create a new SQLite file (operator commands pointed at the wrong
     ///     directory would otherwise make an empty database with its own secrets).
     public static func open(
-        _ location: DatabaseLocation, migrate: Bool, mustExist: Bool = false, logger: Logger
+        _ location: DatabaseLocation, migrate: Bool, mustExist: Bool = false,
+        postgres: PostgresReferralStore.Options = .init(), logger: Logger
     ) async throws -> any ReferralStore {
         switch location {
         case .sqlite(let path):
@@ -33,12 +34,19 @@ public enum StoreFactory {
                 throw error
             }
             return store
-        case .postgres:
-            throw ReferralError.validation(
-                field: "database",
-                "PostgreSQL is not available in this build yet; use a SQLite path (sqlite:PATH)",
-                rule: "CUSTOM"
-            )
+        case .postgres(let url):
+            let store = try await PostgresReferralStore.open(url: url, options: postgres, logger: logger)
+            do {
+                if migrate {
+                    try await store.migrate()
+                } else {
+                    try checkSchema(applied: try await store.appliedMigrations())
+                }
+            } catch {
+                try? await store.close()
+                throw error
+            }
+            return store
         }
     }
 
@@ -55,22 +63,30 @@ public enum StoreFactory {
     }
 
     /// Applies pending migrations and returns the versions now applied.
-    public static func migrate(_ location: DatabaseLocation, logger: Logger) async throws -> [Int] {
+    public static func migrate(
+        _ location: DatabaseLocation, postgres: PostgresReferralStore.Options = .init(), logger: Logger
+    ) async throws -> [Int] {
         switch location {
         case .sqlite(let path):
             let store = try await SQLiteReferralStore.open(path: path, readers: 1, logger: logger)
-            do {
-                try await store.migrate()
-                let applied = try await store.appliedMigrations()
-                try await store.close()
-                return applied
-            } catch {
-                try? await store.close()
-                throw error
-            }
-        case .postgres:
-            _ = try await open(location, migrate: true, logger: logger)
-            return []
+            return try await migrateAndClose(store, migrate: store.migrate, applied: store.appliedMigrations)
+        case .postgres(let url):
+            let store = try await PostgresReferralStore.open(url: url, options: postgres, logger: logger)
+            return try await migrateAndClose(store, migrate: store.migrate, applied: store.appliedMigrations)
+        }
+    }
+
+    private static func migrateAndClose(
+        _ store: any ReferralStore, migrate: () async throws -> Void, applied: () async throws -> [Int]
+    ) async throws -> [Int] {
+        do {
+            try await migrate()
+            let versions = try await applied()
+            try await store.close()
+            return versions
+        } catch {
+            try? await store.close()
+            throw error
         }
     }
 }

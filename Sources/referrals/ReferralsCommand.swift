@@ -23,6 +23,36 @@ struct DatabaseOptions: ParsableArguments {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical. Env: REFERRALS_LOG_LEVEL. Default: info")
     var logLevel: String?
 
+    @Option(help: "PostgreSQL: most connections per server instance. Env: REFERRALS_DB_POOL_SIZE. Default: 10")
+    var dbPoolSize: Int?
+
+    @Option(help: "PostgreSQL: seconds to wait for a connection. Env: REFERRALS_DB_CONNECT_TIMEOUT. Default: 10")
+    var dbConnectTimeout: Int?
+
+    @Option(help: "PostgreSQL TLS: disable, prefer or require. Env: REFERRALS_DB_TLS. Default: the URL's sslmode, else prefer")
+    var dbTls: String?
+
+    func postgresOptions() throws -> PostgresReferralStore.Options {
+        func number(_ flag: Int?, _ variable: String, _ name: String, default value: Int) throws -> Int {
+            if let flag { return flag }
+            guard let text = Environment.value(variable) else { return value }
+            guard let parsed = Int(text) else { throw ValidationError("\(variable): '\(text)' is not a number") }
+            return parsed
+        }
+        let poolSize = try number(dbPoolSize, "REFERRALS_DB_POOL_SIZE", "--db-pool-size", default: 10)
+        let timeout = try number(dbConnectTimeout, "REFERRALS_DB_CONNECT_TIMEOUT", "--db-connect-timeout", default: 10)
+        guard (1...1000).contains(poolSize) else { throw ValidationError("--db-pool-size must be between 1 and 1000") }
+        guard (1...600).contains(timeout) else { throw ValidationError("--db-connect-timeout must be between 1 and 600 seconds") }
+        var tls: PostgresReferralStore.Options.TLSMode?
+        if let text = dbTls ?? Environment.value("REFERRALS_DB_TLS") {
+            guard let mode = PostgresReferralStore.Options.TLSMode(rawValue: text.lowercased()) else {
+                throw ValidationError("--db-tls: '\(text)' is not one of disable, prefer, require")
+            }
+            tls = mode
+        }
+        return PostgresReferralStore.Options(poolSize: poolSize, connectTimeout: .seconds(timeout), tls: tls)
+    }
+
     func location() throws -> DatabaseLocation {
         let text = database ?? Environment.value("REFERRALS_DATABASE_URL") ?? "referrals.sqlite"
         do {
@@ -48,7 +78,9 @@ struct DatabaseOptions: ParsableArguments {
         migrate: Bool = true, mustExist: Bool = false, _ body: (any ReferralStore, Logger) async throws -> T
     ) async throws -> T {
         let logger = try makeLogger()
-        let store = try await StoreFactory.open(try location(), migrate: migrate, mustExist: mustExist, logger: logger)
+        let store = try await StoreFactory.open(
+            try location(), migrate: migrate, mustExist: mustExist, postgres: try postgresOptions(), logger: logger
+        )
         do {
             let result = try await body(store, logger)
             try await store.close()

@@ -86,7 +86,7 @@ struct Migrate: AsyncParsableCommand {
     func run() async throws {
         let logger = try options.makeLogger()
         let location = try options.location()
-        let applied = try await StoreFactory.migrate(location, logger: logger)
+        let applied = try await StoreFactory.migrate(location, postgres: try options.postgresOptions(), logger: logger)
         emit("\(location.description): schema at version \(applied.last ?? 0) (\(applied.count) migrations applied)")
     }
 }

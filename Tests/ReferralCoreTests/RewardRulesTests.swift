@@ -73,13 +73,18 @@ struct RewardRulesTests {
 struct DecimalAmountTests {
     @Test(
         "valid amounts parse exactly",
-        arguments: [("0", Int64(0)), ("12", 120_000), ("12.5", 125_000), ("815.00", 8_150_000), ("0.0001", 1), (" 3.25 ", 32_500)]
+        arguments: [
+            ("0", Int64(0)), ("12", 120_000), ("12.5", 125_000), ("815.00", 8_150_000), ("0.0001", 1), (" 3.25 ", 32_500),
+            ("1000000000", 10_000_000_000_000),
+        ]
     )
     func parse(text: String, units: Int64) throws {
         #expect(try #require(DecimalAmount(text)).units == units)
     }
 
-    @Test("invalid amounts are rejected", arguments: ["", "-1", "+1", "1e3", "1.23456", "abc", ".5", "5.", "1,5", "99999999999999"])
+    @Test(
+        "invalid amounts are rejected",
+        arguments: ["", "-1", "+1", "1e3", "1.23456", "abc", ".5", "5.", "1,5", "99999999999999", "1000000000.0001"])
     func reject(text: String) {
         #expect(DecimalAmount(text) == nil)
     }

@@ -41,7 +41,7 @@ struct KeysetPagingTests {
 
     @Test(arguments: sorts, [1, 4, 7, 30])
     func walkingForwardReturnsEveryRowOnceInOrder(_ sort: SortCase, _ limit: Int) async throws {
-        let pages = try await TestDatabase.with(pagingRows) { database in
+        let pages = try await QueryTestTable.with(pagingRows) { database in
             try await database.walk(#"{"sort": \#(sort.json), "cursorPaging": {"limit": \#(limit)}}"#)
         }
         #expect(pages.flatMap(\.items).map(\.id) == expectedOrder(pagingRows, sort.keys))
@@ -54,7 +54,7 @@ struct KeysetPagingTests {
     @Test(arguments: sorts)
     func filterIsKeptAcrossPages(_ sort: SortCase) async throws {
         let filter = #"{"note": {"$ne": "n1"}, "createdDate": {"$lte": "\#(iso(baseMillis + 2000))"}}"#
-        let pages = try await TestDatabase.with(pagingRows) { database in
+        let pages = try await QueryTestTable.with(pagingRows) { database in
             try await database.walk(#"{"filter": \#(filter), "sort": \#(sort.json), "cursorPaging": {"limit": 3}}"#)
         }
         let matching = pagingRows.filter { $0.note != "n1" && $0.createdAt <= baseMillis + 2000 }
@@ -64,7 +64,7 @@ struct KeysetPagingTests {
 
     @Test(arguments: sorts)
     func insertsBetweenPagesNeitherRepeatNorHideOriginalRows(_ sort: SortCase) async throws {
-        let pages = try await TestDatabase.with(pagingRows) { database in
+        let pages = try await QueryTestTable.with(pagingRows) { database in
             try await database.walk(#"{"sort": \#(sort.json), "cursorPaging": {"limit": 4}}"#) { pageNumber in
                 // New rows land before, among and after the rows already seen, in every sort.
                 let fresh = (0..<3).map { k in
@@ -85,7 +85,7 @@ struct KeysetPagingTests {
 
     @Test(arguments: sorts)
     func previousCursorReturnsTheEarlierPage(_ sort: SortCase) async throws {
-        try await TestDatabase.with(pagingRows) { database in
+        try await QueryTestTable.with(pagingRows) { database in
             let pages = try await database.walk(#"{"sort": \#(sort.json), "cursorPaging": {"limit": 5}}"#)
             try #require(pages.count == 6)
             func ids(_ page: QueryPage<Row>) -> [String] { page.items.map(\.id) }
@@ -108,7 +108,7 @@ struct KeysetPagingTests {
     }
 
     @Test func previousPageWithANewLimit() async throws {
-        try await TestDatabase.with(pagingRows) { database in
+        try await QueryTestTable.with(pagingRows) { database in
             let pages = try await database.walk(#"{"cursorPaging": {"limit": 10}}"#)
             let cursor = try #require(pages[2].prevCursor)
             let back = try await database.page(#"{"cursorPaging": {"cursor": "\#(cursor)", "limit": 3}}"#)
@@ -119,7 +119,7 @@ struct KeysetPagingTests {
     }
 
     @Test func cursorFromAnotherResourceIsRejected() async throws {
-        try await TestDatabase.with(pagingRows) { database in
+        try await QueryTestTable.with(pagingRows) { database in
             let cursor = try #require(try await database.page(#"{"cursorPaging": {"limit": 2}}"#).nextCursor)
             let error = #expect(throws: ReferralError.self) {
                 _ = try QueryParser.parse(

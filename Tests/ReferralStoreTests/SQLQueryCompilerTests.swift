@@ -82,14 +82,14 @@ struct SQLQueryCompilerOperatorTests {
 
     @Test(arguments: cases)
     func returnsExactlyTheMatchingRows(_ testCase: OperatorCase) async throws {
-        let ids = try await TestDatabase.with(operatorRows) { database in
+        let ids = try await QueryTestTable.with(operatorRows) { database in
             try await database.page(#"{"filter": \#(testCase.filter), "cursorPaging": {"limit": 100}}"#).items.map(\.id)
         }
         #expect(ids.sorted() == testCase.ids)
     }
 
     @Test func resultsComeInTheRequestedOrder() async throws {
-        try await TestDatabase.with(operatorRows) { database in
+        try await QueryTestTable.with(operatorRows) { database in
             let newest = try await database.page("{}").items.map(\.id)
             #expect(newest == ["r6", "r5", "r4", "r3", "r2", "r1"])
             let byUpdate = try await database.page(#"{"sort": [{"fieldName": "_updatedDate", "order": "ASC"}]}"#)
@@ -106,7 +106,7 @@ struct SQLQueryCompilerOperatorTests {
                 JSONValue.self,
                 from: Data(#"{"filter": {"referralCode": {"$startsWith": "A_%\\"}, "createdDate": {"$gt": "\#(t(1))"}}}"#.utf8)),
             schema: testSchema, cursors: storeCursors)
-        try await TestDatabase.with([]) { database in
+        try await QueryTestTable.with([]) { database in
             let millis = database.sql.serialize(SQLQueryCompiler(schema: testSchema, columns: testColumns).whereClause(filter))
             #expect(millis.sql.contains("ESCAPE '\\'"))
             #expect(millis.binds.compactMap { $0 as? String } == [#"A\_\%\\%"#])

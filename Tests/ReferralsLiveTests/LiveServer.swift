@@ -1,4 +1,5 @@
 import Foundation
+import ReferralTestSupport
 import Testing
 
 #if canImport(FoundationNetworking)
@@ -23,7 +24,7 @@ final class LiveServer: @unchecked Sendable {
         return packageRoot.appendingPathComponent(".build/debug/referrals")
     }
 
-    /// Starts `referrals serve` on `database` and waits until it prints its URL.
+    /// Starts `referrals serve` on `database` (a `--database` argument) and waits until it prints its URL.
     init(database: String) throws {
         let binary = Self.binary
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
@@ -31,7 +32,7 @@ final class LiveServer: @unchecked Sendable {
         }
         process = Process()
         process.executableURL = binary
-        process.arguments = ["serve", "--port", "0", "--database", "sqlite:\(database)", "--log-level", "warning"]
+        process.arguments = ["serve", "--port", "0", "--database", database, "--log-level", "warning"]
         var environment = ProcessInfo.processInfo.environment
         environment["REFERRALS_ADMIN_API_KEY"] = Self.adminKey
         environment["REFERRALS_TOKEN_SECRET"] = "live-test-token-secret-at-least-32-bytes"
@@ -99,4 +100,16 @@ final class LiveServer: @unchecked Sendable {
 struct LiveTestError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
+}
+
+/// Runs `body` with a fresh database of this test pass, dropped afterwards.
+func withLiveDatabase(_ body: (TestDatabase) async throws -> Void) async throws {
+    let database = try await TestDatabase.make()
+    do {
+        try await body(database)
+    } catch {
+        await database.drop()
+        throw error
+    }
+    await database.drop()
 }

@@ -5,8 +5,9 @@ import Foundation
 /// integer count of ten-thousandths (for sums), so totals never suffer floating-point error.
 public struct DecimalAmount: Sendable, Hashable, Codable {
     public static let scale: Int64 = 10_000
-    /// Large enough for any order, small enough that millions of them still sum in an Int64.
-    public static let maximumUnits: Int64 = 1_000_000_000_000 * scale
+    /// A billion per action: more than any order, and small enough that nearly a million
+    /// maximal orders still sum within an Int64 of ten-thousandths.
+    public static let maximumUnits: Int64 = 1_000_000_000 * scale
 
     public let text: String
     /// The amount in ten-thousandths (`"12.5"` → 125000).
@@ -16,7 +17,7 @@ public struct DecimalAmount: Sendable, Hashable, Codable {
     public init?(_ text: String) {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         let parts = trimmed.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-        guard let whole = parts.first, !whole.isEmpty, whole.utf8.count <= 13, whole.allSatisfy(\.isASCIIDigit) else {
+        guard let whole = parts.first, !whole.isEmpty, whole.utf8.count <= 10, whole.allSatisfy(\.isASCIIDigit) else {
             return nil
         }
         var fraction = parts.count == 2 ? parts[1] : ""

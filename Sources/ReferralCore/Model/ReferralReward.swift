@@ -36,8 +36,11 @@ public struct ReferralReward: Sendable, Hashable, Codable {
     public var site: SiteID
     public var receiver: RewardReceiver
     /// The referred friend whose referral earned this reward (the friend themselves, or the
-    /// friend whose action earned the referring customer's reward): the exactly-once key.
+    /// friend whose action earned the referring customer's reward).
     public var sourceFriendID: UUID
+    /// That friend's contact: the exactly-once key, so that deleting and re-creating a referred
+    /// friend never earns a second reward on either side.
+    public var sourceContactID: String
     /// The receiver's contact, so a contact's rewards are one indexed lookup.
     public var receiverContactID: String
     public var rewardType: RewardType
@@ -48,13 +51,15 @@ public struct ReferralReward: Sendable, Hashable, Codable {
     public var updatedDate: Date
 
     public init(
-        id: UUID, site: SiteID, receiver: RewardReceiver, sourceFriendID: UUID, receiverContactID: String, rewardType: RewardType,
+        id: UUID, site: SiteID, receiver: RewardReceiver, sourceFriendID: UUID, sourceContactID: String, receiverContactID: String,
+        rewardType: RewardType,
         coupon: IssuedCoupon?, loyaltyPoints: LoyaltyPointsGrant?, revision: Int64, createdDate: Date, updatedDate: Date
     ) {
         self.id = id
         self.site = site
         self.receiver = receiver
         self.sourceFriendID = sourceFriendID
+        self.sourceContactID = sourceContactID
         self.receiverContactID = receiverContactID
         self.rewardType = rewardType
         self.coupon = coupon

@@ -46,10 +46,13 @@ public protocol StatisticsRepository: Sendable {
 /// The last generated set of social-post suggestions of a site.
 public struct StoredSocialPosts: Sendable, Hashable, Codable {
     public var suggestions: [SocialPostSuggestion]
+    /// The program revision the posts describe: a changed program makes them stale.
+    public var programRevision: Int64
     public var generatedDate: Date
 
-    public init(suggestions: [SocialPostSuggestion], generatedDate: Date) {
+    public init(suggestions: [SocialPostSuggestion], programRevision: Int64, generatedDate: Date) {
         self.suggestions = suggestions
+        self.programRevision = programRevision
         self.generatedDate = generatedDate
     }
 }

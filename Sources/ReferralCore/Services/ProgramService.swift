@@ -33,11 +33,17 @@ public struct ProgramService: Sendable {
         return try await change(caller.site, expectedRevision: nil) { try ProgramRules.transition($0, to: .PAUSED) }
     }
 
-    /// The last generated social-post suggestions; the first call generates and keeps a set,
-    /// so that repeated reads show the same posts until someone asks for new ones.
+    /// The last generated social-post suggestions, so repeated reads show the same posts. A set
+    /// is generated when there is none, or when the program changed since (its posts could
+    /// promise rewards the program no longer gives).
     public func socialPosts(_ caller: Caller) async throws -> StoredSocialPosts {
         try caller.requireAdmin(.manageProgram)
-        if let stored = try await store.read({ try await $0.socialPosts.find(site: caller.site) }) { return stored }
+        let program = try await get(caller)
+        if let stored = try await store.read({ try await $0.socialPosts.find(site: caller.site) }),
+            stored.programRevision == program.revision
+        {
+            return stored
+        }
         return try await generateSocialPosts(caller, topic: nil)
     }
 
@@ -48,7 +54,7 @@ public struct ProgramService: Sendable {
         var generator = SystemRandomNumberGenerator()
         let posts = StoredSocialPosts(
             suggestions: SocialPostComposer.compose(settings: program.settings, topic: topic, using: &generator),
-            generatedDate: generators.now()
+            programRevision: program.revision, generatedDate: generators.now()
         )
         try await store.write { try await $0.socialPosts.save(posts, site: caller.site) }
         return posts

@@ -63,10 +63,12 @@ enum ReferralEngine {
         // A concurrent action may have completed the referral first; then this one earns nothing.
         guard try await tx.referredFriends.update(completed, expectedRevision: friend.revision) else { return event }
         try await ChangeEvent.record(.updated, .referredFriend(completed), sequence: completed.revision, in: tx, generators: generators)
-        try await record(
+        // A referral succeeds once per friend, even if an operator set the friend's status back.
+        let (_, firstSuccess) = try await record(
             .successfulReferral(referredFriendID: friend.id, referringCustomerID: friend.referringCustomerID),
             site: friend.site, in: tx, generators: generators
         )
+        guard firstSuccess else { return event }
         var rewardID: UUID?
         if let issuance = RewardRules.referrerReward(program: program),
             let referrer = try await tx.referringCustomers.find(id: friend.referringCustomerID, site: friend.site)
@@ -87,7 +89,8 @@ enum ReferralEngine {
         for _ in 0..<couponCodeAttempts {
             let now = generators.now()
             var reward = ReferralReward(
-                id: generators.newID(), site: friend.site, receiver: receiver, sourceFriendID: friend.id, receiverContactID: contactID,
+                id: generators.newID(), site: friend.site, receiver: receiver, sourceFriendID: friend.id, sourceContactID: friend.contactID,
+                receiverContactID: contactID,
                 rewardType: .NOTHING, coupon: nil, loyaltyPoints: nil, revision: 1, createdDate: now, updatedDate: now
             )
             switch issuance {

@@ -57,12 +57,12 @@ public enum Timestamp {
 
 extension Date {
     /// Whole milliseconds since 1970-01-01T00:00:00Z. Rounded to the nearest millisecond
-    /// first when within a microsecond of one, so that `Date(milliseconds:)` round-trips even
+    /// first when within ten microseconds of one, so that `Date(milliseconds:)` round-trips even
     /// though its Double seconds can't hold `.813` exactly; otherwise truncated.
     public var milliseconds: Int64 {
         let scaled = timeIntervalSince1970 * 1000
         let nearest = scaled.rounded()
-        return abs(scaled - nearest) < 0.001 ? Int64(nearest) : Int64(scaled.rounded(.down))
+        return abs(scaled - nearest) < 0.01 ? Int64(nearest) : Int64(scaled.rounded(.down))
     }
 
     public init(milliseconds: Int64) {

@@ -9,6 +9,7 @@ enum Migration0002 {
         let id = dialect.idType
         let ts = dialect.timestampType
         let int = dialect.bigintType
+        let amount = dialect.amountType
         return [
             """
             CREATE TABLE referral_events (
@@ -27,6 +28,11 @@ enum Migration0002 {
             """,
             // An order counts once per site, whichever friend it is reported for.
             "CREATE UNIQUE INDEX referral_events_order ON referral_events (site_id, order_id) WHERE order_id IS NOT NULL",
+            // A referral succeeds once per friend.
+            """
+            CREATE UNIQUE INDEX referral_events_success ON referral_events (site_id, referred_friend_id)
+            WHERE event_type = 'SUCCESSFUL_REFERRAL'
+            """,
             "CREATE INDEX referral_events_created ON referral_events (site_id, created_at, id)",
             "CREATE INDEX referral_events_friend ON referral_events (site_id, referred_friend_id, created_at, id)",
             """
@@ -36,6 +42,7 @@ enum Migration0002 {
                 reward_type TEXT NOT NULL,
                 side TEXT NOT NULL,
                 source_friend_id \(id) NOT NULL,
+                source_contact_id TEXT NOT NULL,
                 rewarded_referring_customer_id \(id),
                 rewarded_referred_friend_id \(id),
                 receiver_contact_id TEXT NOT NULL,
@@ -51,8 +58,8 @@ enum Migration0002 {
                 PRIMARY KEY (site_id, id)
             )
             """,
-            // Exactly once: one reward per referred friend and side.
-            "CREATE UNIQUE INDEX referral_rewards_once ON referral_rewards (site_id, source_friend_id, side)",
+            // Exactly once: one reward per referred contact and side, even if the friend is re-created.
+            "CREATE UNIQUE INDEX referral_rewards_once ON referral_rewards (site_id, source_contact_id, side)",
             "CREATE UNIQUE INDEX referral_rewards_coupon_code ON referral_rewards (site_id, coupon_code) WHERE coupon_code IS NOT NULL",
             "CREATE INDEX referral_rewards_created ON referral_rewards (site_id, created_at, id)",
             "CREATE INDEX referral_rewards_receiver ON referral_rewards (site_id, receiver_contact_id, created_at, id)",
@@ -61,7 +68,7 @@ enum Migration0002 {
                 site_id TEXT NOT NULL PRIMARY KEY,
                 total_sign_ups \(int) NOT NULL,
                 total_actions \(int) NOT NULL,
-                total_amount_e4 \(int) NOT NULL
+                total_amount \(amount) NOT NULL
             )
             """,
             """
@@ -70,7 +77,7 @@ enum Migration0002 {
                 referring_customer_id \(id) NOT NULL,
                 contact_id TEXT NOT NULL,
                 total_successful_referrals \(int) NOT NULL,
-                total_amount_e4 \(int) NOT NULL,
+                total_amount \(amount) NOT NULL,
                 total_friends_with_actions \(int) NOT NULL,
                 last_successful_referral \(ts),
                 last_friend_action \(ts),
@@ -82,7 +89,7 @@ enum Migration0002 {
             "CREATE INDEX referring_customer_totals_updated ON referring_customer_totals (site_id, updated_at, referring_customer_id)",
             """
             INSERT INTO referring_customer_totals (site_id, referring_customer_id, contact_id, total_successful_referrals,
-                total_amount_e4, total_friends_with_actions, created_at, updated_at)
+                total_amount, total_friends_with_actions, created_at, updated_at)
             SELECT site_id, id, contact_id, 0, 0, 0, created_at, updated_at FROM referring_customers WHERE deleted_at IS NULL
             """,
             """
@@ -95,7 +102,7 @@ enum Migration0002 {
                 trigger_activity_type TEXT NOT NULL,
                 action_date \(ts) NOT NULL,
                 total_actions \(int) NOT NULL,
-                total_amount_e4 \(int) NOT NULL,
+                total_amount \(amount) NOT NULL,
                 signup_date \(ts) NOT NULL,
                 reward_id \(id),
                 created_at \(ts) NOT NULL,
@@ -108,6 +115,7 @@ enum Migration0002 {
             CREATE TABLE social_post_suggestions (
                 site_id TEXT NOT NULL PRIMARY KEY,
                 suggestions TEXT NOT NULL,
+                program_revision \(int) NOT NULL,
                 generated_at \(ts) NOT NULL
             )
             """,

@@ -8,6 +8,8 @@ public enum TimestampBinding: Sendable {
     case epochMilliseconds
     /// Bind `Foundation.Date` (PostgreSQL `timestamptz` columns).
     case date
+    /// Bind what the closure makes of the epoch milliseconds (an exact PostgreSQL timestamp).
+    case custom(@Sendable (Int64) -> any Encodable & Sendable)
 }
 
 /// The SQL fragments of one compiled query, for `SELECT … WHERE \(whereClause) ORDER BY \(orderBy) LIMIT n`.
@@ -165,6 +167,7 @@ public struct SQLQueryCompiler: Sendable {
         case (.string(let text), _): "\(bind: text)"
         case (.timestamp(let millis), .epochMilliseconds): "\(bind: millis)"
         case (.timestamp(let millis), .date): "\(bind: Date(milliseconds: millis))"
+        case (.timestamp(let millis), .custom(let bind)): "\(bind: bind(millis))"
         }
     }
 
@@ -172,7 +175,10 @@ public struct SQLQueryCompiler: Sendable {
         values.map(bind).joined(separator: ", ")
     }
 
-    private static func isPlainIdentifier(_ name: String) -> Bool {
+    /// A plain (optionally table-qualified) identifier, optionally cast to text (`id::text`,
+    /// so that PostgreSQL `uuid` columns compare with the string operands of filters and cursors).
+    private static func isPlainIdentifier(_ column: String) -> Bool {
+        let name = column.hasSuffix("::text") ? String(column.dropLast("::text".count)) : column
         guard let first = name.first, first == "_" || first.isASCII && first.isLetter else { return false }
         return name.allSatisfy { $0 == "_" || $0 == "." || ($0.isASCII && ($0.isLetter || $0.isNumber)) }
     }

@@ -22,7 +22,7 @@ extension StoreDialect {
     func date(_ row: any SQLRow, _ column: String) throws -> Date {
         switch self {
         case .sqlite: Date(milliseconds: try row.decode(column: column, as: Int64.self))
-        case .postgres: try row.decode(column: column, as: Date.self)
+        case .postgres: Date(milliseconds: try row.decode(column: column, as: PostgresTimestamp.self).milliseconds)
         }
     }
 

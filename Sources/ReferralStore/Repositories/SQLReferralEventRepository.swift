@@ -32,6 +32,16 @@ struct SQLReferralEventRepository: ReferralEventRepository {
             """
         ).first()
         if inserted != nil { return .inserted }
+        if case .successfulReferral(let friendID, _) = kind,
+            let original = try await db.raw(
+                """
+                SELECT \(unsafeRaw: Self.columns) FROM referral_events WHERE site_id = \(bind: event.site.rawValue)
+                    AND referred_friend_id = \(bind: dialect.bind(friendID)) AND event_type = 'SUCCESSFUL_REFERRAL'
+                """
+            ).first().map(decode)
+        {
+            return .duplicate(original)
+        }
         if let orderID = kind.orderID,
             let original = try await db.raw(
                 "SELECT \(unsafeRaw: Self.columns) FROM referral_events WHERE site_id = \(bind: event.site.rawValue) AND order_id = \(bind: orderID)"
@@ -49,8 +59,12 @@ struct SQLReferralEventRepository: ReferralEventRepository {
     }
 
     func query(_ query: ParsedQuery, site: SiteID) async throws -> [ReferralEvent] {
-        let compiled = SQLQueryCompiler(schema: .referralEvents, columns: Self.fieldColumns, timestamps: dialect.timestampBinding)
-            .compile(query)
+        let compiled = SQLQueryCompiler(
+            schema: .referralEvents,
+            columns: dialect.queryColumns(Self.fieldColumns, uuidFields: ["id", "referredFriendId", "referringCustomerId"]),
+            timestamps: dialect.timestampBinding
+        )
+        .compile(query)
         return try await db.raw(
             """
             SELECT \(unsafeRaw: Self.columns) FROM referral_events

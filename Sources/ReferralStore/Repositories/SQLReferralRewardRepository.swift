@@ -7,7 +7,7 @@ struct SQLReferralRewardRepository: ReferralRewardRepository {
     let dialect: StoreDialect
 
     static let columns = """
-        site_id, id, reward_type, source_friend_id, rewarded_referring_customer_id, rewarded_referred_friend_id, receiver_contact_id, \
+        site_id, id, reward_type, source_friend_id, source_contact_id, rewarded_referring_customer_id, rewarded_referred_friend_id, receiver_contact_id, \
         coupon_id, coupon_code, coupon_status, coupon_specification, loyalty_transaction_id, loyalty_amount, revision, created_at, updated_at
         """
     static let fieldColumns = [
@@ -25,11 +25,12 @@ struct SQLReferralRewardRepository: ReferralRewardRepository {
         }
         let inserted = try await db.raw(
             """
-            INSERT INTO referral_rewards (site_id, id, reward_type, side, source_friend_id, rewarded_referring_customer_id,
+            INSERT INTO referral_rewards (site_id, id, reward_type, side, source_friend_id, source_contact_id, rewarded_referring_customer_id,
                 rewarded_referred_friend_id, receiver_contact_id, coupon_id, coupon_code, coupon_status, coupon_specification,
                 loyalty_transaction_id, loyalty_amount, revision, created_at, updated_at)
             VALUES (\(bind: reward.site.rawValue), \(bind: dialect.bind(reward.id)), \(bind: reward.rewardType.rawValue),
-                \(bind: reward.side.rawValue), \(bind: dialect.bind(reward.sourceFriendID)), \(bind: dialect.bind(referrer)),
+                \(bind: reward.side.rawValue), \(bind: dialect.bind(reward.sourceFriendID)), \(bind: reward.sourceContactID),
+                \(bind: dialect.bind(referrer)),
                 \(bind: dialect.bind(friend)), \(bind: reward.receiverContactID), \(bind: dialect.bind(reward.coupon?.id)),
                 \(bind: reward.coupon?.code), \(bind: reward.coupon?.status.rawValue),
                 \(bind: try reward.coupon.map { try StoredJSON.encode($0.specification) }),
@@ -43,7 +44,7 @@ struct SQLReferralRewardRepository: ReferralRewardRepository {
         if let existing = try await db.raw(
             """
             SELECT \(unsafeRaw: Self.columns) FROM referral_rewards WHERE site_id = \(bind: reward.site.rawValue)
-                AND source_friend_id = \(bind: dialect.bind(reward.sourceFriendID)) AND side = \(bind: reward.side.rawValue)
+                AND source_contact_id = \(bind: reward.sourceContactID) AND side = \(bind: reward.side.rawValue)
             """
         ).first().map({ try decode($0) }) {
             return .duplicate(existing)
@@ -77,8 +78,13 @@ struct SQLReferralRewardRepository: ReferralRewardRepository {
     }
 
     func query(_ query: ParsedQuery, site: SiteID, receiverContactID: String?) async throws -> [ReferralReward] {
-        let compiled = SQLQueryCompiler(schema: .referralRewards, columns: Self.fieldColumns, timestamps: dialect.timestampBinding)
-            .compile(query)
+        let compiled = SQLQueryCompiler(
+            schema: .referralRewards,
+            columns: dialect.queryColumns(
+                Self.fieldColumns, uuidFields: ["id", "rewardedReferringCustomerId", "rewardedReferredFriendId"]),
+            timestamps: dialect.timestampBinding
+        )
+        .compile(query)
         let receiver: SQLQueryString = receiverContactID.map { "AND receiver_contact_id = \(bind: $0)" } ?? ""
         return try await db.raw(
             """
@@ -115,6 +121,7 @@ struct SQLReferralRewardRepository: ReferralRewardRepository {
         return ReferralReward(
             id: try dialect.uuid(row, column("id")), site: try SiteID(validating: try row.string(column("site_id"))), receiver: receiver,
             sourceFriendID: try dialect.uuid(row, column("source_friend_id")),
+            sourceContactID: try row.string(column("source_contact_id")),
             receiverContactID: try row.string(column("receiver_contact_id")),
             rewardType: RewardType(rawValue: try row.string(column("reward_type"))) ?? .UNKNOWN, coupon: coupon, loyaltyPoints: points,
             revision: try row.int64(column("revision")), createdDate: try dialect.date(row, column("created_at")),

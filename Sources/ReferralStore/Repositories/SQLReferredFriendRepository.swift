@@ -65,7 +65,10 @@ struct SQLReferredFriendRepository: ReferredFriendRepository {
     }
 
     func query(_ query: ParsedQuery, site: SiteID) async throws -> [ReferredFriend] {
-        let compiled = SQLQueryCompiler(schema: .referredFriends, columns: Self.fieldColumns, timestamps: dialect.timestampBinding).compile(
+        let compiled = SQLQueryCompiler(
+            schema: .referredFriends, columns: dialect.queryColumns(Self.fieldColumns, uuidFields: ["id", "referringCustomerId"]),
+            timestamps: dialect.timestampBinding
+        ).compile(
             query)
         let sql: SQLQueryString = """
             SELECT \(unsafeRaw: Self.columns) FROM referred_friends

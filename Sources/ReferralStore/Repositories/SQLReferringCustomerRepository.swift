@@ -61,8 +61,11 @@ struct SQLReferringCustomerRepository: ReferringCustomerRepository {
     }
 
     func query(_ query: ParsedQuery, site: SiteID) async throws -> [ReferringCustomer] {
-        let compiled = SQLQueryCompiler(schema: .referringCustomers, columns: Self.fieldColumns, timestamps: dialect.timestampBinding)
-            .compile(query)
+        let compiled = SQLQueryCompiler(
+            schema: .referringCustomers, columns: dialect.queryColumns(Self.fieldColumns, uuidFields: ["id"]),
+            timestamps: dialect.timestampBinding
+        )
+        .compile(query)
         let sql: SQLQueryString = """
             SELECT \(unsafeRaw: Self.columns) FROM referring_customers
             WHERE site_id = \(bind: site.rawValue) AND deleted_at IS NULL AND \(compiled.whereClause)

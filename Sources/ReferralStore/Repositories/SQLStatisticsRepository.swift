@@ -11,12 +11,15 @@ struct SQLStatisticsRepository: StatisticsRepository {
     func statistics(site: SiteID) async throws -> ReferralStatistics {
         guard
             let row = try await db.raw(
-                "SELECT total_sign_ups, total_actions, total_amount_e4 FROM referral_statistics WHERE site_id = \(bind: site.rawValue)"
+                """
+                SELECT total_sign_ups, total_actions, \(unsafeRaw: dialect.amountUnits("total_amount")) AS total_amount_units
+                FROM referral_statistics WHERE site_id = \(bind: site.rawValue)
+                """
             ).first()
         else { return ReferralStatistics() }
         return ReferralStatistics(
             totalSignUpsCompleted: try row.int64("total_sign_ups"), totalActionsCompleted: try row.int64("total_actions"),
-            totalAmountUnits: try row.int64("total_amount_e4")
+            totalAmountUnits: try row.int64("total_amount_units")
         )
     }
 
@@ -31,12 +34,12 @@ struct SQLStatisticsRepository: StatisticsRepository {
     private func bump(site: SiteID, signUps: Int64, actions: Int64, amount: Int64) async throws {
         try await db.raw(
             """
-            INSERT INTO referral_statistics (site_id, total_sign_ups, total_actions, total_amount_e4)
-            VALUES (\(bind: site.rawValue), \(bind: signUps), \(bind: actions), \(bind: amount))
+            INSERT INTO referral_statistics (site_id, total_sign_ups, total_actions, total_amount)
+            VALUES (\(bind: site.rawValue), \(bind: signUps), \(bind: actions), \(dialect.amount(amount)))
             ON CONFLICT (site_id) DO UPDATE SET
                 total_sign_ups = referral_statistics.total_sign_ups + excluded.total_sign_ups,
                 total_actions = referral_statistics.total_actions + excluded.total_actions,
-                total_amount_e4 = referral_statistics.total_amount_e4 + excluded.total_amount_e4
+                total_amount = referral_statistics.total_amount + excluded.total_amount
             """
         ).run()
     }
@@ -45,7 +48,7 @@ struct SQLStatisticsRepository: StatisticsRepository {
         try await db.raw(
             """
             INSERT INTO referring_customer_totals (site_id, referring_customer_id, contact_id, total_successful_referrals,
-                total_amount_e4, total_friends_with_actions, created_at, updated_at)
+                total_amount, total_friends_with_actions, created_at, updated_at)
             VALUES (\(bind: customer.site.rawValue), \(bind: dialect.bind(customer.id)), \(bind: customer.contactID), 0, 0, 0,
                 \(bind: dialect.bind(customer.createdDate)), \(bind: dialect.bind(customer.updatedDate)))
             ON CONFLICT DO NOTHING
@@ -63,14 +66,14 @@ struct SQLStatisticsRepository: StatisticsRepository {
         let row = try await db.raw(
             """
             INSERT INTO referred_friend_actions (site_id, referred_friend_id, contact_id, referring_customer_id, trigger_app_id,
-                trigger_activity_type, action_date, total_actions, total_amount_e4, signup_date, created_at, updated_at)
+                trigger_activity_type, action_date, total_actions, total_amount, signup_date, created_at, updated_at)
             VALUES (\(bind: friend.site.rawValue), \(bind: dialect.bind(friend.id)), \(bind: friend.contactID),
                 \(bind: dialect.bind(friend.referringCustomerID)), \(bind: trigger.appID), \(bind: trigger.activityType.rawValue),
-                \(bind: dialect.bind(date)), 1, \(bind: amountUnits), \(bind: dialect.bind(friend.createdDate)),
+                \(bind: dialect.bind(date)), 1, \(dialect.amount(amountUnits)), \(bind: dialect.bind(friend.createdDate)),
                 \(bind: dialect.bind(date)), \(bind: dialect.bind(date)))
             ON CONFLICT (site_id, referred_friend_id) DO UPDATE SET
                 total_actions = referred_friend_actions.total_actions + 1,
-                total_amount_e4 = referred_friend_actions.total_amount_e4 + excluded.total_amount_e4,
+                total_amount = referred_friend_actions.total_amount + excluded.total_amount,
                 updated_at = excluded.updated_at
             RETURNING total_actions
             """
@@ -79,7 +82,7 @@ struct SQLStatisticsRepository: StatisticsRepository {
         try await db.raw(
             """
             UPDATE referring_customer_totals SET
-                total_amount_e4 = total_amount_e4 + \(bind: amountUnits),
+                total_amount = total_amount + \(dialect.amount(amountUnits)),
                 total_friends_with_actions = total_friends_with_actions + \(bind: first ? Int64(1) : 0),
                 last_friend_action = \(bind: dialect.bind(date)), updated_at = \(bind: dialect.bind(date))
             WHERE site_id = \(bind: friend.site.rawValue) AND referring_customer_id = \(bind: dialect.bind(friend.referringCustomerID))
@@ -113,11 +116,14 @@ struct SQLStatisticsRepository: StatisticsRepository {
     ]
 
     func queryCustomerTotals(_ query: ParsedQuery, site: SiteID, contactIDs: [String]?) async throws -> [ReferringCustomerTotal] {
-        let compiled = SQLQueryCompiler(schema: .referringCustomerTotals, columns: Self.totalColumns, timestamps: dialect.timestampBinding)
-            .compile(query)
+        let compiled = SQLQueryCompiler(
+            schema: .referringCustomerTotals, columns: dialect.queryColumns(Self.totalColumns, uuidFields: ["id", "referringCustomerId"]),
+            timestamps: dialect.timestampBinding
+        )
+        .compile(query)
         return try await db.raw(
             """
-            SELECT * FROM referring_customer_totals
+            SELECT *, \(unsafeRaw: dialect.amountUnits("total_amount")) AS total_amount_units FROM referring_customer_totals
             WHERE site_id = \(bind: site.rawValue) \(Self.contactFilter(contactIDs, column: "contact_id")) AND \(compiled.whereClause)
             ORDER BY \(compiled.orderBy) LIMIT \(bind: compiled.limit)
             """
@@ -125,7 +131,8 @@ struct SQLStatisticsRepository: StatisticsRepository {
             ReferringCustomerTotal(
                 referringCustomerID: try dialect.uuid(row, "referring_customer_id"), contactID: try row.string("contact_id"),
                 lastSuccessfulReferral: try dialect.optionalDate(row, "last_successful_referral"),
-                totalSuccessfulReferrals: try row.int64("total_successful_referrals"), totalAmountUnits: try row.int64("total_amount_e4"),
+                totalSuccessfulReferrals: try row.int64("total_successful_referrals"),
+                totalAmountUnits: try row.int64("total_amount_units"),
                 lastFriendAction: try dialect.optionalDate(row, "last_friend_action"),
                 totalFriendsWithActions: try row.int64("total_friends_with_actions"),
                 createdDate: try dialect.date(row, "created_at"), updatedDate: try dialect.date(row, "updated_at")
@@ -140,15 +147,20 @@ struct SQLStatisticsRepository: StatisticsRepository {
     ]
 
     func queryFriendActivity(_ query: ParsedQuery, site: SiteID, contactIDs: [String]?) async throws -> [ReferredFriendActivity] {
-        let compiled = SQLQueryCompiler(schema: .referredFriendActions, columns: Self.activityColumns, timestamps: dialect.timestampBinding)
-            .compile(query)
+        let compiled = SQLQueryCompiler(
+            schema: .referredFriendActions,
+            columns: dialect.queryColumns(Self.activityColumns, uuidFields: ["id", "referredFriendId", "referringCustomerId"]),
+            timestamps: dialect.timestampBinding
+        )
+        .compile(query)
         let rewardColumns = SQLReferralRewardRepository.columns.split(separator: ",")
             .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
             .map { "r.\($0) AS r_\($0)" }.joined(separator: ", ")
         let rewards = SQLReferralRewardRepository(db: db, dialect: dialect)
         return try await db.raw(
             """
-            SELECT a.*, \(unsafeRaw: rewardColumns) FROM referred_friend_actions a
+            SELECT a.*, \(unsafeRaw: dialect.amountUnits("a.total_amount")) AS total_amount_units, \(unsafeRaw: rewardColumns)
+            FROM referred_friend_actions a
             LEFT JOIN referral_rewards r ON r.site_id = a.site_id AND r.id = a.reward_id
             WHERE a.site_id = \(bind: site.rawValue) \(Self.contactFilter(contactIDs, column: "a.contact_id")) AND \(compiled.whereClause)
             ORDER BY \(compiled.orderBy) LIMIT \(bind: compiled.limit)
@@ -162,7 +174,7 @@ struct SQLStatisticsRepository: StatisticsRepository {
                     activityType: ReferralAction(rawValue: try row.string("trigger_activity_type")) ?? .UNKNOWN
                 ),
                 actionDate: try dialect.date(row, "action_date"), totalActions: try row.int64("total_actions"),
-                totalAmountUnits: try row.int64("total_amount_e4"), signupDate: try dialect.date(row, "signup_date"),
+                totalAmountUnits: try row.int64("total_amount_units"), signupDate: try dialect.date(row, "signup_date"),
                 reward: try row.decodeNil(column: "r_id") ? nil : try rewards.decode(row, prefix: "r_"),
                 createdDate: try dialect.date(row, "created_at"), updatedDate: try dialect.date(row, "updated_at")
             )
@@ -184,21 +196,23 @@ struct SQLSocialPostRepository: SocialPostRepository {
     func find(site: SiteID) async throws -> StoredSocialPosts? {
         guard
             let row = try await db.raw(
-                "SELECT suggestions, generated_at FROM social_post_suggestions WHERE site_id = \(bind: site.rawValue)"
+                "SELECT suggestions, program_revision, generated_at FROM social_post_suggestions WHERE site_id = \(bind: site.rawValue)"
             ).first()
         else { return nil }
         return StoredSocialPosts(
             suggestions: try StoredJSON.decode([SocialPostSuggestion].self, from: try row.string("suggestions")),
-            generatedDate: try dialect.date(row, "generated_at")
+            programRevision: try row.int64("program_revision"), generatedDate: try dialect.date(row, "generated_at")
         )
     }
 
     func save(_ posts: StoredSocialPosts, site: SiteID) async throws {
         try await db.raw(
             """
-            INSERT INTO social_post_suggestions (site_id, suggestions, generated_at)
-            VALUES (\(bind: site.rawValue), \(bind: try StoredJSON.encode(posts.suggestions)), \(bind: dialect.bind(posts.generatedDate)))
-            ON CONFLICT (site_id) DO UPDATE SET suggestions = excluded.suggestions, generated_at = excluded.generated_at
+            INSERT INTO social_post_suggestions (site_id, suggestions, program_revision, generated_at)
+            VALUES (\(bind: site.rawValue), \(bind: try StoredJSON.encode(posts.suggestions)), \(bind: posts.programRevision),
+                \(bind: dialect.bind(posts.generatedDate)))
+            ON CONFLICT (site_id) DO UPDATE SET suggestions = excluded.suggestions, program_revision = excluded.program_revision,
+                generated_at = excluded.generated_at
             """
         ).run()
     }

@@ -6,34 +6,37 @@ import Logging
 import ReferralAPI
 import ReferralCore
 import ReferralStore
+import ReferralTestSupport
 import Testing
 
-/// The application exactly as `referrals serve` builds it, over a real SQLite file in a fresh
-/// temporary directory, driven through Hummingbird's router test client.
+/// The application exactly as `referrals serve` builds it, over a fresh real database of the
+/// current test pass (a SQLite file, or a PostgreSQL database), driven through Hummingbird's
+/// router test client.
 struct APITestHarness: Sendable {
     static let adminKey = "rfk_test_admin_key_0123456789abcdefghijkl"
     static let tokenSecret = "test-token-secret-0123456789abcdefghijkl"
     /// The `Authorization` header of the bootstrap admin key.
     static let admin = "Bearer \(adminKey)"
 
-    let store: SQLiteReferralStore
+    let store: any ReferralStore
     let configuration: AppConfiguration
     let dependencies: AppDependencies
     let tokens: MemberTokens
-    let directory: URL
+    let database: TestDatabase
 
     /// - Parameter generators: the clock, id and code sources; the real ones unless a test scripts them.
     static func make(generators: Generators = .live) async throws -> APITestHarness {
-        let directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("referral-api-tests-\(UUID().uuidString.lowercased())", isDirectory: true)
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var logger = Logger(label: "referral-api-tests")
         logger.logLevel = .error
-        let store = try await SQLiteReferralStore.open(
-            path: directory.appendingPathComponent("referrals.sqlite").path, logger: logger
-        )
+        let database = try await TestDatabase.make()
+        let store: any ReferralStore
         do {
-            try await store.migrate()
+            store = try await database.openStore(logger: logger)
+        } catch {
+            await database.drop()
+            throw error
+        }
+        do {
             let configuration = AppConfiguration(
                 defaultSite: try SiteID(validating: "default"), adminAPIKey: adminKey, tokenSecret: tokenSecret
             )
@@ -42,18 +45,18 @@ struct APITestHarness: Sendable {
             )
             return APITestHarness(
                 store: store, configuration: configuration, dependencies: dependencies,
-                tokens: try await MemberTokens(secret: tokenSecret), directory: directory
+                tokens: try await MemberTokens(secret: tokenSecret), database: database
             )
         } catch {
             try? await store.close()
-            try? FileManager.default.removeItem(at: directory)
+            await database.drop()
             throw error
         }
     }
 
     func close() async throws {
         try await store.close()
-        try? FileManager.default.removeItem(at: directory)
+        await database.drop()
     }
 
     /// `Authorization` value of a member token for `contact`.

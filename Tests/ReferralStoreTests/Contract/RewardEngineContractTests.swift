@@ -133,6 +133,46 @@ struct RewardEngineContractTests {
         }
     }
 
+    @Test("a deleted and re-created friend earns no second reward on either side", arguments: Backend.allCases)
+    func recreatedFriend(backend: Backend) async throws {
+        try await withFixture(backend) { fixture in
+            try await activateRewardingProgram(fixture)
+            let alice = try await fixture.services.referringCustomers.generate(fixture.admin, contactID: "alice")
+            let first = try await fixture.services.referredFriends.create(
+                fixture.member("bob"), CreateReferredFriend(referralCode: alice.referralCode))
+            _ = try await fixture.services.tracker.reportAction(fixture.admin, order("bob", "order-1"))
+            try await fixture.services.referredFriends.delete(fixture.admin, id: first.id.lowercased, revision: nil)
+            let second = try await fixture.services.referredFriends.create(
+                fixture.member("bob"), CreateReferredFriend(referralCode: alice.referralCode))
+            #expect(second.id != first.id)
+            _ = try await fixture.services.tracker.reportAction(fixture.admin, order("bob", "order-2"))
+            let rewards = try await allRewards(fixture)
+            #expect(rewards.filter { $0.side == .referredFriend }.count == 1)
+            #expect(rewards.filter { $0.side == .referringCustomer }.count == 1)
+        }
+    }
+
+    @Test("setting a friend back to SIGN_UP_COMPLETED never makes a second successful referral", arguments: Backend.allCases)
+    func statusReset(backend: Backend) async throws {
+        try await withFixture(backend) { fixture in
+            try await activateRewardingProgram(fixture)
+            let alice = try await fixture.services.referringCustomers.generate(fixture.admin, contactID: "alice")
+            let friend = try await fixture.services.referredFriends.create(
+                fixture.member("bob"), CreateReferredFriend(referralCode: alice.referralCode))
+            _ = try await fixture.services.tracker.reportAction(fixture.admin, order("bob", "order-1"))
+            let completed = try await fixture.services.referredFriends.get(fixture.admin, id: friend.id.lowercased)
+            _ = try await fixture.services.referredFriends.update(
+                fixture.admin, id: friend.id.lowercased, status: .SIGN_UP_COMPLETED, revision: completed.revision
+            )
+            _ = try await fixture.services.tracker.reportAction(fixture.admin, order("bob", "order-2"))
+            let events = try await allEvents(fixture)
+            #expect(events.filter { $0.kind.eventType == .SUCCESSFUL_REFERRAL }.count == 1)
+            let totals = try await fixture.services.tracker.customerTotals(fixture.admin, nil, contactIDs: ["alice"]).items
+            #expect(totals.map(\.totalSuccessfulReferrals) == [1])
+            #expect(try await allRewards(fixture).filter { $0.side == .referringCustomer }.count == 1)
+        }
+    }
+
     @Test("statistics equal a recount of the events after a random history", arguments: Backend.allCases)
     func statisticsMatchRecount(backend: Backend) async throws {
         try await withFixture(backend) { fixture in

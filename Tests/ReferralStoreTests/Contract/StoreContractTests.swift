@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import ReferralCore
 import ReferralStore
+import ReferralTestSupport
 import Synchronization
 import Testing
 
@@ -181,20 +182,27 @@ struct StoreContractTests {
         }
     }
 
-    @Test("migrations are idempotent and data survives reopening the file")
-    func reopen() async throws {
-        let fixture = try await StoreFixture.make(.sqlite)
+    @Test("migrations are idempotent and data survives reopening the store", arguments: Backend.allCases)
+    func reopen(backend: Backend) async throws {
+        let fixture = try await StoreFixture.make(backend)
         let customer = try await fixture.services.referringCustomers.generate(fixture.admin, contactID: "durable")
         try await fixture.store.close()
-        var logger = Logger(label: "reopen")
-        logger.logLevel = .warning
-        let reopened = try await SQLiteReferralStore.open(path: fixture.path, logger: logger)
-        try await reopened.migrate()
-        try await reopened.migrate()
-        #expect(try await reopened.appliedMigrations() == [1, 2])
+        let reopened = try await fixture.database.openStore()
+        let location = fixture.database.location
+        #expect(try await StoreFactory.migrate(location, logger: TestDatabase.quietLogger) == [1, 2])
         let found = try await reopened.read { try await $0.referringCustomers.find(contactID: "durable", site: fixture.site) }
         #expect(found == customer)
         try await reopened.close()
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: fixture.path + suffix) }
+        await fixture.database.drop()
+    }
+
+    @Test("a database whose schema is behind this build is refused without --migrate", arguments: Backend.allCases)
+    func schemaBehind(backend: Backend) async throws {
+        let database = try await TestDatabase.make(backend.testBackend)
+        await #expect(throws: ReferralError.self) {
+            let store = try await StoreFactory.open(database.location, migrate: false, logger: TestDatabase.quietLogger)
+            try? await store.close()
+        }
+        await database.drop()
     }
 }

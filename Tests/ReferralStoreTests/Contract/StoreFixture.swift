@@ -2,13 +2,18 @@ import Foundation
 import Logging
 import ReferralCore
 import ReferralStore
+import ReferralTestSupport
 import Testing
 
-/// The storage backends the contract suite runs on. Every test takes one as an argument, so a
-/// new backend joins every contract test by being added here.
+/// The storage backend of this test pass. Every contract test takes it as an argument, so the
+/// same tests run on SQLite (`swift test`) and on PostgreSQL (`REFERRALS_TEST_BACKEND=postgres`,
+/// which scripts/test sets for its second pass).
 enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
-    case sqlite
+    case sqlite, postgres
 
+    static var allCases: [Backend] { [TestBackend.current == .postgres ? .postgres : .sqlite] }
+
+    var testBackend: TestBackend { self == .postgres ? .postgres : .sqlite }
     var testDescription: String { rawValue }
 }
 
@@ -18,26 +23,26 @@ struct StoreFixture: Sendable {
     let services: ReferralServices
     let site: SiteID
     let admin: Caller
-    let path: String
+    let database: TestDatabase
 
     static func make(_ backend: Backend, generators: Generators = .live) async throws -> StoreFixture {
-        var logger = Logger(label: "store-tests")
-        logger.logLevel = .warning
-        switch backend {
-        case .sqlite:
-            let path = FileManager.default.temporaryDirectory.appendingPathComponent("referrals-\(UUID().uuidString).sqlite").path
-            let store = try await SQLiteReferralStore.open(path: path, logger: logger)
-            try await store.migrate()
-            let site = try SiteID(validating: "contract-site")
-            let services = ReferralServices(
-                store: store, generators: generators, cursors: CursorCodec(key: Array("contract-key".utf8)),
-                access: AccessService(store: store, generators: generators, bootstrapKey: nil)
-            )
-            return StoreFixture(
-                store: store, services: services, site: site,
-                admin: Caller(site: site, identity: .apiKey(id: "test", permissions: Set(Permission.allCases))), path: path
-            )
+        let database = try await TestDatabase.make(backend.testBackend)
+        let store: any ReferralStore
+        do {
+            store = try await database.openStore()
+        } catch {
+            await database.drop()
+            throw error
         }
+        let site = try SiteID(validating: "contract-site")
+        let services = ReferralServices(
+            store: store, generators: generators, cursors: CursorCodec(key: Array("contract-key".utf8)),
+            access: AccessService(store: store, generators: generators, bootstrapKey: nil)
+        )
+        return StoreFixture(
+            store: store, services: services, site: site,
+            admin: Caller(site: site, identity: .apiKey(id: "test", permissions: Set(Permission.allCases))), database: database
+        )
     }
 
     func member(_ contactID: String, code: String? = nil) -> Caller {
@@ -54,7 +59,7 @@ struct StoreFixture: Sendable {
 
     func close() async {
         try? await store.close()
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        await database.drop()
     }
 }
 

@@ -66,14 +66,14 @@ func expectedOrder(_ rows: [Row], _ sort: [SortKey]) -> [String] {
 }
 
 /// A real in-memory SQLite database with the test table.
-struct TestDatabase {
+struct QueryTestTable {
     let sql: any SQLDatabase
 
     /// Opens a fresh database, runs `body`, and always closes the connection.
-    static func with<T>(_ rows: [Row], _ body: (TestDatabase) async throws -> T) async throws -> T {
+    static func with<T>(_ rows: [Row], _ body: (QueryTestTable) async throws -> T) async throws -> T {
         let connection = try await SQLiteConnection.open(storage: .memory)
         do {
-            let database = TestDatabase(sql: connection.sql())
+            let database = QueryTestTable(sql: connection.sql())
             try await database.sql.raw(
                 """
                 CREATE TABLE customers (id TEXT PRIMARY KEY, contact_id TEXT NOT NULL, referral_code TEXT NOT NULL,

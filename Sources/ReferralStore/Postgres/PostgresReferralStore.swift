@@ -1,0 +1,166 @@
+import Foundation
+import Logging
+import NIOSSL
+import PostgresKit
+import PostgresNIO
+import ReferralCore
+import SQLKit
+
+/// The shared store for several server instances: PostgreSQL through a pooled `PostgresClient`.
+///
+/// Correctness under concurrency comes from the database, never from process-local locks:
+/// unique constraints with `ON CONFLICT`, revision-guarded `UPDATE`s, and row locks taken by
+/// those statements. A transaction that PostgreSQL aborts as a serialization failure or a
+/// deadlock is retried from the start.
+public final class PostgresReferralStore: ReferralStore {
+    /// Connection settings from flags and environment; see docs/CONFIGURATION.md.
+    public struct Options: Sendable {
+        public enum TLSMode: String, Sendable, CaseIterable {
+            case disable, prefer, require
+        }
+
+        /// Most connections one server instance opens.
+        public var poolSize: Int
+        public var connectTimeout: Duration
+        /// nil: as the URL's `sslmode` says (`prefer` when it says nothing).
+        public var tls: TLSMode?
+
+        public init(poolSize: Int = 10, connectTimeout: Duration = .seconds(10), tls: TLSMode? = nil) {
+            self.poolSize = poolSize
+            self.connectTimeout = connectTimeout
+            self.tls = tls
+        }
+    }
+
+    /// Retries of a transaction aborted by a serialization failure or a deadlock.
+    static let transactionAttempts = 5
+    /// Serialises migrations of several instances starting at once.
+    static let migrationLockKey: Int64 = 0x7265_6665_7272_616C
+
+    let client: PostgresClient
+    let logger: Logger
+    private let runner: Task<Void, Never>
+
+    private init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+        self.runner = Task { await client.run() }
+    }
+
+    /// Connects a pool to `url` (`postgres://user:password@host:port/database?sslmode=...`).
+    public static func open(url: String, options: Options = Options(), logger: Logger) async throws -> PostgresReferralStore {
+        let store = PostgresReferralStore(
+            client: PostgresClient(configuration: try configuration(url: url, options: options), backgroundLogger: logger), logger: logger)
+        do {
+            try await store.ping()
+        } catch {
+            try? await store.close()
+            throw error
+        }
+        return store
+    }
+
+    static func configuration(url: String, options: Options) throws -> PostgresClient.Configuration {
+        let parsed: SQLPostgresConfiguration
+        do {
+            parsed = try SQLPostgresConfiguration(url: url)
+        } catch {
+            throw ReferralError.validation(field: "database", "is not a valid PostgreSQL URL: \(error)", rule: "FORMAT")
+        }
+        let core = parsed.coreConfiguration
+        guard let host = core.host else {
+            throw ReferralError.validation(field: "database", "the PostgreSQL URL names no host", rule: "FORMAT")
+        }
+        let mode = options.tls ?? (core.tls.isEnforced ? .require : core.tls.isAllowed ? .prefer : .disable)
+        let tls: PostgresClient.Configuration.TLS =
+            switch mode {
+            case .disable: .disable
+            case .prefer: .prefer(.makeClientConfiguration())
+            case .require: .require(.makeClientConfiguration())
+            }
+        var configuration = PostgresClient.Configuration(
+            host: host, port: core.port ?? 5432, username: core.username, password: core.password, database: core.database, tls: tls
+        )
+        configuration.options.maximumConnections = max(1, options.poolSize)
+        configuration.options.connectTimeout = options.connectTimeout
+        return configuration
+    }
+
+    public func read<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) async throws -> T) async throws -> T {
+        try await client.withConnection { connection in
+            try await body(SQLStoreTransaction(db: connection.sql(queryLogLevel: .trace), dialect: .postgres))
+        }
+    }
+
+    public func write<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) async throws -> T) async throws -> T {
+        var attempt = 1
+        while true {
+            do {
+                return try await client.withConnection { connection in
+                    let db = connection.sql(queryLogLevel: .trace)
+                    try await db.raw("BEGIN").run()
+                    do {
+                        let result = try await body(SQLStoreTransaction(db: db, dialect: .postgres))
+                        try await db.raw("COMMIT").run()
+                        return result
+                    } catch {
+                        do {
+                            try await db.raw("ROLLBACK").run()
+                        } catch {
+                            self.logger.error("rollback failed", metadata: ["error": "\(error)"])
+                        }
+                        throw error
+                    }
+                }
+            } catch let error where attempt < Self.transactionAttempts && Self.isRetryable(error) {
+                logger.debug("transaction retried", metadata: ["attempt": "\(attempt)", "error": "\(error)"])
+                attempt += 1
+                try await Task.sleep(for: .milliseconds(Int.random(in: 1...(5 * attempt))))
+            }
+        }
+    }
+
+    /// SQLSTATE 40001 (serialization failure) and 40P01 (deadlock): PostgreSQL asks for a retry.
+    static func isRetryable(_ error: any Error) -> Bool {
+        guard let error = error as? PSQLError, let state = error.serverInfo?[.sqlState] else { return false }
+        return state == "40001" || state == "40P01"
+    }
+
+    /// Readiness: a connection answers `SELECT 1` within five seconds. The pool would otherwise
+    /// keep a request waiting while it retries connecting to an unreachable server.
+    public func ping() async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { _ = try await self.client.withConnection { try await $0.sql().raw("SELECT 1 AS ok").first() } }
+            group.addTask {
+                try await Task.sleep(for: .seconds(5))
+                throw StoreInvariantError("PostgreSQL did not answer within 5 seconds")
+            }
+            defer { group.cancelAll() }
+            try await group.next()
+        }
+    }
+
+    /// Applies pending migrations under an advisory lock, so instances starting together don't race.
+    public func migrate() async throws {
+        try await client.withConnection { connection in
+            let db = connection.sql()
+            try await db.raw("SELECT pg_advisory_lock(\(bind: Self.migrationLockKey))").run()
+            do {
+                try await Migrator(db: db, dialect: .postgres, logger: self.logger).migrate()
+                try await db.raw("SELECT pg_advisory_unlock(\(bind: Self.migrationLockKey))").run()
+            } catch {
+                try? await db.raw("SELECT pg_advisory_unlock(\(bind: Self.migrationLockKey))").run()
+                throw error
+            }
+        }
+    }
+
+    public func appliedMigrations() async throws -> [Int] {
+        try await client.withConnection { try await Migrator(db: $0.sql(), dialect: .postgres, logger: self.logger).appliedVersions() }
+    }
+
+    public func close() async throws {
+        runner.cancel()
+        await runner.value
+    }
+}

@@ -17,4 +17,5 @@ struct SQLStoreTransaction: StoreTransaction {
     var referralRewards: any ReferralRewardRepository { SQLReferralRewardRepository(db: db, dialect: dialect) }
     var statistics: any StatisticsRepository { SQLStatisticsRepository(db: db, dialect: dialect) }
     var socialPosts: any SocialPostRepository { SQLSocialPostRepository(db: db, dialect: dialect) }
+    var dataTransfer: any DataTransferRepository { SQLDataTransfer(db: db, dialect: dialect) }
 }

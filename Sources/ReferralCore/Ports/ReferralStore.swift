@@ -25,6 +25,7 @@ public protocol StoreTransaction: Sendable {
     var referralRewards: any ReferralRewardRepository { get }
     var statistics: any StatisticsRepository { get }
     var socialPosts: any SocialPostRepository { get }
+    var dataTransfer: any DataTransferRepository { get }
 }
 
 public protocol ProgramRepository: Sendable {

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import ReferralCore
+import ServiceLifecycle
 
 /// Plain settings of the HTTP application, made from flags and environment by `main`.
 public struct AppConfiguration: Sendable {
@@ -43,6 +44,8 @@ public struct AppDependencies: Sendable {
     public var services: ReferralServices
     public var tokens: MemberTokens
     public var logger: Logger
+    /// Seals and opens webhook signing secrets.
+    public var secrets: SecretBox
 
     /// Builds the services over `store`, resolving the token secret and cursor key (generated
     /// and stored on first use when not configured).
@@ -58,10 +61,14 @@ public struct AppDependencies: Sendable {
             tokenSecret = try await access.storedSecret(named: SecretName.tokenSecret)
         }
         let cursorKey = try await access.storedSecret(named: SecretName.cursorKey)
+        let webhookKey = try await access.storedSecret(named: SecretName.webhookSecretKey)
+        let secrets = SecretBox(keyMaterial: webhookKey)
         let services = ReferralServices(
-            store: store, generators: generators, cursors: CursorCodec(key: Array(cursorKey.utf8)), access: access
+            store: store, generators: generators, cursors: CursorCodec(key: Array(cursorKey.utf8)), access: access, secrets: secrets
         )
-        return AppDependencies(store: store, services: services, tokens: try await MemberTokens(secret: tokenSecret), logger: logger)
+        return AppDependencies(
+            store: store, services: services, tokens: try await MemberTokens(secret: tokenSecret), logger: logger, secrets: secrets
+        )
     }
 }
 
@@ -69,18 +76,22 @@ public struct AppDependencies: Sendable {
 public enum SecretName {
     public static let tokenSecret = "token_secret"
     public static let cursorKey = "cursor_key"
+    /// Seals webhook signing secrets at rest.
+    public static let webhookSecretKey = "webhook_secret_key"
 }
 
 /// The one composition root: tests build the same application as `referrals serve`.
 public func buildApplication(
     configuration: AppConfiguration,
     dependencies: AppDependencies,
+    services: [any Service] = [],
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     let router = buildRouter(configuration: configuration, dependencies: dependencies)
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "referrals"),
+        services: services,
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: dependencies.logger
     )
@@ -99,5 +110,6 @@ public func buildRouter(configuration: AppConfiguration, dependencies: AppDepend
     ReferredFriendRoutes(services: dependencies.services, auth: auth).register(on: router)
     RewardRoutes(services: dependencies.services, auth: auth).register(on: router)
     TrackerRoutes(services: dependencies.services, auth: auth).register(on: router)
+    WebhookRoutes(services: dependencies.services, auth: auth).register(on: router)
     return router
 }

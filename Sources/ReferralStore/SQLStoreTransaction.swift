@@ -18,4 +18,5 @@ struct SQLStoreTransaction: StoreTransaction {
     var statistics: any StatisticsRepository { SQLStatisticsRepository(db: db, dialect: dialect) }
     var socialPosts: any SocialPostRepository { SQLSocialPostRepository(db: db, dialect: dialect) }
     var dataTransfer: any DataTransferRepository { SQLDataTransfer(db: db, dialect: dialect) }
+    var webhooks: any WebhookRepository { SQLWebhookRepository(db: db, dialect: dialect) }
 }

@@ -23,6 +23,17 @@ public enum StoreDialect: Sendable {
         }
     }
 
+    /// Lets several dispatchers take disjoint batches of a queue without waiting on each other.
+    var skipLocked: String { self == .postgres ? "FOR UPDATE SKIP LOCKED" : "" }
+
+    /// NULL for a nullable timestamp column, typed for the driver.
+    var nullTimestamp: any Encodable & Sendable {
+        switch self {
+        case .sqlite: Int64?.none
+        case .postgres: PostgresTimestamp?.none
+        }
+    }
+
     /// Money sums: exact integer ten-thousandths on SQLite, `NUMERIC` on PostgreSQL.
     var amountType: String { self == .postgres ? "NUMERIC(24,4)" : "INTEGER" }
 

@@ -4,6 +4,7 @@ import Hummingbird
 import ReferralAPI
 import ReferralCore
 import ReferralStore
+import ServiceLifecycle
 
 /// `referrals serve`: migrates (unless told not to) and serves the API until SIGINT/SIGTERM.
 struct Serve: AsyncParsableCommand {
@@ -24,6 +25,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The site's refer-friends page shown with social-post suggestions; {site} is replaced. Env: REFERRALS_REFER_FRIENDS_URL")
     var referFriendsUrl: String?
 
+    @Flag(inversion: .prefixedNo, help: "Deliver webhooks from this instance. Env: REFERRALS_WEBHOOKS=false turns it off. Default: on")
+    var webhooks = true
+
     @Flag(help: "Do not apply pending migrations at start (run `referrals migrate` first). Env: REFERRALS_AUTO_MIGRATE=false")
     var noMigrate = false
 
@@ -39,12 +43,39 @@ struct Serve: AsyncParsableCommand {
                 emit("Generated an admin API key with every permission. It is shown only this once; store it safely:")
                 emit("  \(key)")
             }
-            let app = buildApplication(configuration: configuration, dependencies: dependencies) { port in
+            var services: [any Service] = []
+            if webhooks && Environment.value("REFERRALS_WEBHOOKS")?.lowercased() != "false" {
+                services.append(
+                    WebhookDispatcher(
+                        store: store, secrets: dependencies.secrets, options: try Self.webhookOptions(), now: Generators.live.now,
+                        logger: logger
+                    )
+                )
+            }
+            let app = buildApplication(configuration: configuration, dependencies: dependencies, services: services) { port in
                 emit("referrals listening on http://\(configuration.host):\(port) (database \(location.description))")
             }
             try await app.runService()
             logger.info("server stopped")
         }
+    }
+
+    /// Dispatcher tuning from the environment (documented in docs/WEBHOOKS.md).
+    static func webhookOptions() throws -> WebhookDispatcher.Options {
+        var options = WebhookDispatcher.Options()
+        if let text = Environment.value("REFERRALS_WEBHOOK_LEASE_SECONDS") {
+            guard let seconds = Double(text), seconds >= 1 else {
+                throw ValidationError("REFERRALS_WEBHOOK_LEASE_SECONDS: '\(text)' is not a number of seconds ≥ 1")
+            }
+            options.lease = seconds
+        }
+        if let text = Environment.value("REFERRALS_WEBHOOK_POLL_MS") {
+            guard let millis = Int(text), millis >= 10 else {
+                throw ValidationError("REFERRALS_WEBHOOK_POLL_MS: '\(text)' is not a number of milliseconds ≥ 10")
+            }
+            options.pollInterval = .milliseconds(millis)
+        }
+        return options
     }
 
     func makeConfiguration() throws -> AppConfiguration {

@@ -26,6 +26,7 @@ public protocol StoreTransaction: Sendable {
     var statistics: any StatisticsRepository { get }
     var socialPosts: any SocialPostRepository { get }
     var dataTransfer: any DataTransferRepository { get }
+    var webhooks: any WebhookRepository { get }
 }
 
 public protocol ProgramRepository: Sendable {
@@ -69,7 +70,9 @@ public protocol ReferredFriendRepository: Sendable {
 
 /// Change events written in the same transaction as the change, for webhook delivery.
 public protocol ChangeEventOutbox: Sendable {
+    /// Records the event and a pending delivery for every subscription of its site that wants it.
     func append(_ event: ChangeEvent) async throws
+    func find(id: UUID, site: SiteID) async throws -> ChangeEvent?
     /// Events of a site in the order they were recorded (for delivery and tests).
     func list(site: SiteID, after id: UUID?, limit: Int) async throws -> [ChangeEvent]
 }

@@ -8,14 +8,18 @@ public struct ReferralServices: Sendable {
     public let rewards: RewardService
     public let tracker: TrackerService
     public let access: AccessService
+    public let webhooks: WebhookService
 
-    public init(store: any ReferralStore, generators: Generators, cursors: CursorCodec, access: AccessService) {
+    public init(
+        store: any ReferralStore, generators: Generators, cursors: CursorCodec, access: AccessService, secrets: SecretBox
+    ) {
         self.programs = ProgramService(store: store, generators: generators)
         self.referringCustomers = ReferringCustomerService(store: store, generators: generators, cursors: cursors)
         self.referredFriends = ReferredFriendService(store: store, generators: generators, cursors: cursors)
         self.rewards = RewardService(store: store, generators: generators, cursors: cursors)
         self.tracker = TrackerService(store: store, generators: generators, cursors: cursors)
         self.access = access
+        self.webhooks = WebhookService(store: store, generators: generators, secrets: secrets)
     }
 }
 

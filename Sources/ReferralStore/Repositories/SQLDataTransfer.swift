@@ -81,6 +81,22 @@ struct SQLDataTransfer: DataTransferRepository {
                 ("entity_event_sequence", .integer), ("event_time", .timestamp), ("snapshot", .text),
             ]),
         Table(
+            name: "webhook_subscriptions", siteScoped: true,
+            columns: [
+                ("site_id", .text), ("id", .id), ("url", .text), ("description", .text), ("sealed_secret", .text), ("revision", .integer),
+                ("created_at", .timestamp), ("updated_at", .timestamp), ("deleted_at", .timestamp),
+            ]),
+        Table(
+            name: "webhook_subscription_types", siteScoped: true,
+            columns: [("site_id", .text), ("subscription_id", .id), ("event_type", .text)]),
+        Table(
+            name: "webhook_deliveries", siteScoped: true,
+            columns: [
+                ("site_id", .text), ("id", .id), ("subscription_id", .id), ("event_id", .id), ("event_type", .text), ("status", .text),
+                ("attempts", .integer), ("next_attempt_at", .timestamp), ("leased_until", .timestamp), ("last_error", .text),
+                ("last_status_code", .integer), ("created_at", .timestamp), ("updated_at", .timestamp), ("delivered_at", .timestamp),
+            ]),
+        Table(
             name: "api_keys", siteScoped: false,
             columns: [
                 ("id", .id), ("name", .text), ("prefix", .text), ("key_hash", .text), ("site_id", .text), ("permissions", .text),

@@ -40,6 +40,9 @@ public final class WebhookDispatcher: Service, Sendable {
         self.logger = logger
         var configuration = HTTPClient.Configuration()
         configuration.redirectConfiguration = .disallow
+        // Our retry policy owns retries: a refused connection fails this attempt at once
+        // instead of being retried inside the client until the timeout.
+        configuration.connectionPool.retryConnectionEstablishment = false
         configuration.timeout = HTTPClient.Configuration.Timeout(connect: options.timeout, read: options.timeout)
         self.http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }

@@ -37,7 +37,8 @@ struct StoreFixture: Sendable {
         let site = try SiteID(validating: "contract-site")
         let services = ReferralServices(
             store: store, generators: generators, cursors: CursorCodec(key: Array("contract-key".utf8)),
-            access: AccessService(store: store, generators: generators, bootstrapKey: nil)
+            access: AccessService(store: store, generators: generators, bootstrapKey: nil),
+            secrets: SecretBox(keyMaterial: "contract-webhook-key")
         )
         return StoreFixture(
             store: store, services: services, site: site,

@@ -21,6 +21,7 @@ public final class WebhookReceiver: Sendable {
         var secret = ""
         var answers: [Int] = []
         var received: [ReceivedWebhook] = []
+        var delay: Duration = .zero
     }
 
     /// Shared between the receiver and its route handler.
@@ -46,6 +47,8 @@ public final class WebhookReceiver: Sendable {
         router.post("/hook") { request, _ -> Response in
             var request = request
             let body = Data(buffer: try await request.collectBody(upTo: 1 << 20))
+            let delay = state.withLock { $0.delay }
+            if delay > .zero { try await Task.sleep(for: delay) }
             let secret = state.withLock { $0.secret }
             let valid = Self.verify(header: request.headers[.init("x-referrals-signature")!] ?? "", secret: secret, body: body)
             let status = state.withLock { state -> Int in
@@ -79,6 +82,9 @@ public final class WebhookReceiver: Sendable {
 
     /// The statuses to answer next, in order (then 200 again).
     public func answer(_ statuses: [Int]) { state.withLock { $0.answers = statuses } }
+
+    /// Waits this long before answering each request (a slow receiver).
+    public func delay(_ delay: Duration) { state.withLock { $0.delay = delay } }
 
     public var received: [ReceivedWebhook] { state.withLock { $0.received } }
 

@@ -25,8 +25,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The site's refer-friends page shown with social-post suggestions; {site} is replaced. Env: REFERRALS_REFER_FRIENDS_URL")
     var referFriendsUrl: String?
 
-    @Flag(inversion: .prefixedNo, help: "Deliver webhooks from this instance. Env: REFERRALS_WEBHOOKS=false turns it off. Default: on")
-    var webhooks = true
+    @Flag(inversion: .prefixedNo, help: "Deliver webhooks from this instance. Env: REFERRALS_WEBHOOKS=true|false. Default: on")
+    var webhooks: Bool?
 
     @Flag(help: "Do not apply pending migrations at start (run `referrals migrate` first). Env: REFERRALS_AUTO_MIGRATE=false")
     var noMigrate = false
@@ -44,7 +44,7 @@ struct Serve: AsyncParsableCommand {
                 emit("  \(key)")
             }
             var services: [any Service] = []
-            if webhooks && Environment.value("REFERRALS_WEBHOOKS")?.lowercased() != "false" {
+            if try deliversWebhooks() {
                 services.append(
                     WebhookDispatcher(
                         store: store, secrets: dependencies.secrets, options: try Self.webhookOptions(), now: Generators.live.now,
@@ -60,12 +60,25 @@ struct Serve: AsyncParsableCommand {
         }
     }
 
+    /// `--webhooks`/`--no-webhooks` beats `REFERRALS_WEBHOOKS`, which beats the default (on).
+    func deliversWebhooks() throws -> Bool {
+        if let webhooks { return webhooks }
+        guard let text = Environment.value("REFERRALS_WEBHOOKS") else { return true }
+        switch text.lowercased() {
+        case "true", "1", "yes", "on": return true
+        case "false", "0", "no", "off": return false
+        default: throw ValidationError("REFERRALS_WEBHOOKS: '\(text)' is not true or false")
+        }
+    }
+
     /// Dispatcher tuning from the environment (documented in docs/WEBHOOKS.md).
     static func webhookOptions() throws -> WebhookDispatcher.Options {
         var options = WebhookDispatcher.Options()
         if let text = Environment.value("REFERRALS_WEBHOOK_LEASE_SECONDS") {
-            guard let seconds = Double(text), seconds >= 1 else {
-                throw ValidationError("REFERRALS_WEBHOOK_LEASE_SECONDS: '\(text)' is not a number of seconds ≥ 1")
+            guard let seconds = Double(text), seconds >= WebhookDispatcher.Options.minimumLease else {
+                throw ValidationError(
+                    "REFERRALS_WEBHOOK_LEASE_SECONDS: '\(text)' is not a number of seconds ≥ \(Int(WebhookDispatcher.Options.minimumLease)) (longer than the request timeout)"
+                )
             }
             options.lease = seconds
         }

@@ -137,6 +137,27 @@ struct WebhookDeliveryTests {
         }
     }
 
+    @Test("replaying a time range sends only the event types the subscription wants")
+    func rangeReplay() async throws {
+        try await withAPI { _, api in
+            let start = Date()
+            try await Given.activeProgram(api)
+            _ = try await Given.referringCustomer(api, contact: "alice")
+            _ = try await Given.referringCustomer(api, contact: "carol")
+            let (id, _) = try await subscribe(
+                api, url: "https://example.com/hook", types: #"["wix.loyalty.referral.v1.referring_customer_created"]"#)
+            let range =
+                #"{"from": "\#(Timestamp.format(start.addingTimeInterval(-1)))", "to": "\#(Timestamp.format(Date().addingTimeInterval(1)))"}"#
+            let replay = try await api.post("\(Self.subscriptions)/\(id)/replay", range)
+            expectOK(replay)
+            #expect(replay.json["replayed"]?.intValue == 2, "two customers created; the program updates are not wanted")
+            let types = Set(try await deliveries(api, subscription: id).compactMap { $0.string("eventType") })
+            #expect(types == ["wix.loyalty.referral.v1.referring_customer_created"])
+            expectError(try await api.post("\(Self.subscriptions)/\(id)/replay", #"{"from": "yesterday"}"#), 400, field: "from")
+            expectError(try await api.post("\(Self.subscriptions)/\(id)/replay", "{}"), 400, field: "eventId")
+        }
+    }
+
     @Test("subscriptions: create, list, get, rotate the secret, delete; validation and permissions")
     func subscriptionManagement() async throws {
         let receiver = try await WebhookReceiver.start()

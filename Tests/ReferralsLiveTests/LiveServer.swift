@@ -25,7 +25,7 @@ final class LiveServer: @unchecked Sendable {
     }
 
     /// Starts `referrals serve` on `database` (a `--database` argument) and waits until it prints its URL.
-    init(database: String) throws {
+    init(database: String, environment extra: [String: String] = [:]) throws {
         let binary = Self.binary
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
             throw LiveTestError("no referrals binary at \(binary.path): run `swift build` first (scripts/test does)")
@@ -36,6 +36,7 @@ final class LiveServer: @unchecked Sendable {
         var environment = ProcessInfo.processInfo.environment
         environment["REFERRALS_ADMIN_API_KEY"] = Self.adminKey
         environment["REFERRALS_TOKEN_SECRET"] = "live-test-token-secret-at-least-32-bytes"
+        environment.merge(extra) { _, new in new }
         process.environment = environment
         output = Pipe()
         process.standardOutput = output

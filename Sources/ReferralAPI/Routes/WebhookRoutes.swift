@@ -95,7 +95,8 @@ struct WebhookRoutes {
         group.get("subscriptions/:id") { request, context in
             let caller = try await auth.caller(for: request)
             struct One: Encodable { var subscription: SubscriptionDTO }
-            return WireJSON.response(One(subscription: SubscriptionDTO(try await webhooks.get(caller, id: try context.parameters.require("id")))))
+            return WireJSON.response(
+                One(subscription: SubscriptionDTO(try await webhooks.get(caller, id: try context.parameters.require("id")))))
         }
         group.delete("subscriptions/:id") { request, context in
             let caller = try await auth.caller(for: request)
@@ -136,7 +137,8 @@ struct WebhookRoutes {
         group.get("dead-letters") { request, _ in
             let caller = try await auth.caller(for: request)
             struct List: Encodable { var deliveries: [DeliveryDTO] }
-            return WireJSON.response(List(deliveries: try await webhooks.deadLetters(caller, limit: try Self.limit(request)).map(DeliveryDTO.init)))
+            return WireJSON.response(
+                List(deliveries: try await webhooks.deadLetters(caller, limit: try Self.limit(request)).map(DeliveryDTO.init)))
         }
     }
 

@@ -4,6 +4,7 @@ import Logging
 import NIOCore
 import ReferralCore
 import ServiceLifecycle
+import Synchronization
 
 /// Delivers webhook events: leases due deliveries, posts them signed, records the outcome and
 /// schedules retries. Runs inside `referrals serve` as a service; several servers on one
@@ -14,8 +15,10 @@ public final class WebhookDispatcher: Service, Sendable {
     public struct Options: Sendable {
         /// How long to wait between polls when nothing is due.
         public var pollInterval: Duration = .seconds(1)
-        /// How long a leased delivery is hidden from other dispatchers.
+        /// How long a leased delivery is hidden from other dispatchers. Longer than the request
+        /// timeout, so a delivery being sent is never leased twice.
         public var lease: TimeInterval = 60
+        public static let minimumLease: TimeInterval = 15
         /// Deliveries sent at once.
         public var batchSize = 32
         /// A receiver must answer within this.
@@ -32,7 +35,9 @@ public final class WebhookDispatcher: Service, Sendable {
     let now: @Sendable () -> Date
     let logger: Logger
 
-    public init(store: any ReferralStore, secrets: SecretBox, options: Options = Options(), now: @escaping @Sendable () -> Date, logger: Logger) {
+    public init(
+        store: any ReferralStore, secrets: SecretBox, options: Options = Options(), now: @escaping @Sendable () -> Date, logger: Logger
+    ) {
         self.store = store
         self.secrets = secrets
         self.options = options
@@ -47,30 +52,51 @@ public final class WebhookDispatcher: Service, Sendable {
         self.http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
-    /// Polls until graceful shutdown.
+    /// Delivers until graceful shutdown. Deliveries run concurrently, up to `batchSize` at a
+    /// time, and free slots are refilled as soon as any delivery ends, so one slow receiver
+    /// never holds up the others. On shutdown no new delivery is leased, and those in flight
+    /// finish and record their outcome (bounded by the request timeout).
     public func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                let sent: Int
-                do {
-                    sent = try await self.dispatchDue()
-                } catch {
-                    self.logger.error("webhook dispatch failed", metadata: ["error": "\(error)"])
-                    sent = 0
+        let inFlight = InFlight()
+        await withDiscardingTaskGroup { group in
+            while !Task.isShuttingDownGracefully && !Task.isCancelled {
+                let free = options.batchSize - inFlight.count
+                var leased = 0
+                if free > 0 {
+                    do {
+                        let due = try await lease(limit: free)
+                        leased = due.count
+                        for delivery in due {
+                            inFlight.add(1)
+                            group.addTask {
+                                await self.deliver(delivery)
+                                inFlight.add(-1)
+                            }
+                        }
+                    } catch {
+                        logger.error("webhook dispatch failed", metadata: ["error": "\(error)"])
+                    }
                 }
-                if sent == 0 { try? await Task.sleep(for: self.options.pollInterval) }
+                if leased == 0 {
+                    // Nothing due (or every slot busy): wait, but wake at once for shutdown.
+                    let pause = free > 0 ? options.pollInterval : .milliseconds(20)
+                    await cancelWhenGracefulShutdown { try? await Task.sleep(for: pause) }
+                }
             }
         }
         try await http.shutdown()
     }
 
+    private func lease(limit: Int) async throws -> [WebhookDelivery] {
+        let now = self.now()
+        let leaseUntil = now.addingTimeInterval(options.lease)
+        return try await store.write { try await $0.webhooks.leaseDue(now: now, leaseUntil: leaseUntil, limit: limit) }
+    }
+
     /// Sends every delivery due now (one batch); returns how many were attempted.
     @discardableResult
     public func dispatchDue() async throws -> Int {
-        let now = self.now()
-        let leaseUntil = now.addingTimeInterval(options.lease)
-        let limit = options.batchSize
-        let due = try await store.write { try await $0.webhooks.leaseDue(now: now, leaseUntil: leaseUntil, limit: limit) }
+        let due = try await lease(limit: options.batchSize)
         await withTaskGroup(of: Void.self) { group in
             for delivery in due { group.addTask { await self.deliver(delivery) } }
         }
@@ -104,7 +130,9 @@ public final class WebhookDispatcher: Service, Sendable {
             request.headers.add(name: "x-referrals-event-id", value: event.id.lowercased)
             request.headers.add(name: "x-referrals-event-type", value: event.eventType)
             request.headers.add(name: "x-referrals-delivery-id", value: delivery.id.lowercased)
-            request.headers.add(name: "x-referrals-signature", value: WebhookSignature.header(secret: try secrets.open(sealed), timestamp: timestamp, body: body))
+            request.headers.add(
+                name: "x-referrals-signature",
+                value: WebhookSignature.header(secret: try secrets.open(sealed), timestamp: timestamp, body: body))
             request.body = .bytes(ByteBuffer(bytes: body))
             let response = try await http.execute(request, timeout: options.timeout)
             // Read (and drop) a bounded answer so the connection can be reused.
@@ -129,11 +157,25 @@ public final class WebhookDispatcher: Service, Sendable {
     private func record(_ delivery: WebhookDelivery, failure: String, statusCode: Int?, final: Bool) async throws {
         let now = self.now()
         var generator = SystemRandomNumberGenerator()
-        let next = final ? nil : options.retry.nextAttempt(afterFailures: delivery.attempts + 1, created: delivery.createdDate, now: now, using: &generator)
-        try await store.write { try await $0.webhooks.recordFailure(delivery, error: failure, statusCode: statusCode, nextAttempt: next, at: now) }
+        let next =
+            final
+            ? nil
+            : options.retry.nextAttempt(afterFailures: delivery.attempts + 1, created: delivery.createdDate, now: now, using: &generator)
+        try await store.write {
+            try await $0.webhooks.recordFailure(delivery, error: failure, statusCode: statusCode, nextAttempt: next, at: now)
+        }
         logger.info(
             next == nil ? "webhook delivery dead" : "webhook delivery failed",
             metadata: ["delivery.id": "\(delivery.id)", "attempts": "\(delivery.attempts + 1)", "error": "\(failure)"]
         )
     }
+}
+
+/// Deliveries being sent right now.
+private final class InFlight: Sendable {
+    private let value = Mutex(0)
+
+    var count: Int { value.withLock { $0 } }
+
+    func add(_ delta: Int) { value.withLock { $0 += delta } }
 }

@@ -90,7 +90,9 @@ public enum WebhookEventTypes {
     public static func validate(_ types: [String], field: String) throws(ReferralError) {
         guard !types.isEmpty else { throw .validation(field: field, "must name at least one event type, or \"*\"", rule: "MIN_SIZE") }
         for (index, type) in types.enumerated() where type != wildcard && !all.contains(type) {
-            throw .validation(field: "\(field)[\(index)]", "'\(type)' is not an event type; use one of \(all.joined(separator: ", ")) or *", rule: "VALID_VALUE")
+            throw .validation(
+                field: "\(field)[\(index)]", "'\(type)' is not an event type; use one of \(all.joined(separator: ", ")) or *",
+                rule: "VALID_VALUE")
         }
     }
 }

@@ -71,7 +71,8 @@ public struct WebhookService: Sendable {
         return secret
     }
 
-    public func deliveries(_ caller: Caller, subscriptionID: String, status: DeliveryStatus?, limit: Int) async throws -> [WebhookDelivery] {
+    public func deliveries(_ caller: Caller, subscriptionID: String, status: DeliveryStatus?, limit: Int) async throws -> [WebhookDelivery]
+    {
         let subscription = try await get(caller, id: subscriptionID)
         return try await store.read {
             try await $0.webhooks.deliveries(subscriptionID: subscription.id, site: caller.site, status: status, limit: Self.clamp(limit))

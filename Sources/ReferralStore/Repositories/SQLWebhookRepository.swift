@@ -43,12 +43,14 @@ struct SQLWebhookRepository: WebhookRepository {
     }
 
     func subscription(id: UUID, site: SiteID) async throws -> WebhookSubscription? {
-        guard let row = try await db.raw(
-            """
-            SELECT site_id, id, url, description, revision, created_at, updated_at FROM webhook_subscriptions
-            WHERE site_id = \(bind: site.rawValue) AND id = \(bind: dialect.bind(id)) AND deleted_at IS NULL
-            """
-        ).first() else { return nil }
+        guard
+            let row = try await db.raw(
+                """
+                SELECT site_id, id, url, description, revision, created_at, updated_at FROM webhook_subscriptions
+                WHERE site_id = \(bind: site.rawValue) AND id = \(bind: dialect.bind(id)) AND deleted_at IS NULL
+                """
+            ).first()
+        else { return nil }
         return try await decodeSubscription(row)
     }
 
@@ -152,13 +154,22 @@ struct SQLWebhookRepository: WebhookRepository {
     {
         var condition: SQLQueryString = "1 = 0"
         if let eventID {
-            condition = "id = \(bind: dialect.bind(eventID))"
+            condition = "o.id = \(bind: dialect.bind(eventID))"
         } else if let from, let to {
-            condition = "event_time >= \(bind: dialect.bind(from)) AND event_time <= \(bind: dialect.bind(to))"
+            condition = "o.event_time >= \(bind: dialect.bind(from)) AND o.event_time <= \(bind: dialect.bind(to))"
         }
+        // A range replays only the events the subscription wants; one named event is sent as asked.
+        let wanted: SQLQueryString =
+            eventID != nil
+            ? ""
+            : """
+            AND EXISTS (SELECT 1 FROM webhook_subscription_types t WHERE t.site_id = o.site_id
+                AND t.subscription_id = \(bind: dialect.bind(subscriptionID)) AND (t.event_type = '*' OR t.event_type = o.entity_fqdn || '_' || o.slug))
+            """
         let events = try await db.raw(
             """
-            SELECT id, entity_fqdn, slug FROM outbox_events WHERE site_id = \(bind: site.rawValue) AND \(condition) ORDER BY event_time, id
+            SELECT o.id, o.entity_fqdn, o.slug FROM outbox_events o
+            WHERE o.site_id = \(bind: site.rawValue) AND \(condition) \(wanted) ORDER BY o.event_time, o.id
             """
         ).all()
         for event in events {
@@ -186,7 +197,8 @@ struct SQLWebhookRepository: WebhookRepository {
         }
     }
 
-    private func insertDelivery(site: SiteID, id: UUID, subscriptionID: UUID, eventID: UUID, eventType: String, at date: Date) async throws {
+    private func insertDelivery(site: SiteID, id: UUID, subscriptionID: UUID, eventID: UUID, eventType: String, at date: Date) async throws
+    {
         try await db.raw(
             """
             INSERT INTO webhook_deliveries (site_id, id, subscription_id, event_id, event_type, status, attempts, next_attempt_at,
@@ -209,7 +221,8 @@ struct SQLWebhookRepository: WebhookRepository {
         return WebhookSubscription(
             id: id, site: site, url: try row.string("url"),
             eventTypes: types, description: try row.decodeNil(column: "description") ? nil : try row.string("description"),
-            revision: try row.int64("revision"), createdDate: try dialect.date(row, "created_at"), updatedDate: try dialect.date(row, "updated_at")
+            revision: try row.int64("revision"), createdDate: try dialect.date(row, "created_at"),
+            updatedDate: try dialect.date(row, "updated_at")
         )
     }
 

@@ -28,10 +28,19 @@ struct MultiInstanceTests {
 
     @Test("uniqueness and exactly-once hold across two server processes", arguments: backends)
     func twoInstances(backend: TestBackend) async throws {
+        let receiver = try await WebhookReceiver.start()
         try await withLiveDatabase { database in
-            let first = try LiveServer(database: database.argument)
-            let second = try LiveServer(database: database.argument)
+            let environment = ["REFERRALS_WEBHOOK_POLL_MS": "20"]
+            let first = try LiveServer(database: database.argument, environment: environment)
+            let second = try LiveServer(database: database.argument, environment: environment)
             let servers = [first, second]
+            // Both instances deliver webhooks from one shared queue.
+            let (subscribed, subscription) = try await first.call(
+                "POST", "/_api/referral-webhooks/v1/subscriptions",
+                body: #"{"subscription": {"url": "\#(receiver.url)", "eventTypes": ["*"]}}"#
+            )
+            #expect(subscribed == 200)
+            receiver.expect(secret: try #require(subscription["secret"] as? String))
 
             let (_, program) = try await first.call("GET", "/_api/referral-programs/v1/program")
             let revision = try #require((program["referralProgram"] as? [String: Any])?["revision"] as? String)
@@ -74,6 +83,25 @@ struct MultiInstanceTests {
             #expect(statistics["totalActionsCompleted"] as? Int == 1)
             #expect(statistics["totalAmountGenerated"] as? String == "20.00")
 
+            // Every event is delivered, each exactly once although two dispatchers share the queue.
+            let (_, listed) = try await first.call(
+                "POST", "/v1/referral-events/query", body: #"{"query": {"cursorPaging": {"limit": 100}}}"#)
+            let trackerEvents = (listed["referralEvents"] as? [[String: Any]])?.count ?? 0
+            #expect(trackerEvents > 0)
+            let deadline = Date().addingTimeInterval(30)
+            while Date() < deadline {
+                let (_, deliveries) = try await second.call(
+                    "GET",
+                    "/_api/referral-webhooks/v1/subscriptions/\(try #require((subscription["subscription"] as? [String: Any])?["id"] as? String))/deliveries?status=PENDING"
+                )
+                if (deliveries["deliveries"] as? [Any])?.isEmpty == true { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            let received = receiver.received
+            #expect(!received.isEmpty)
+            #expect(Set(received.map(\.eventID)).count == received.count, "no event was sent twice")
+            #expect(received.allSatisfy { $0.signatureValid && $0.answered == 200 })
+
             // Readiness follows the database: both ready, then not once it is gone.
             #expect(try await first.call("GET", "/readyz").0 == 200)
             #expect(try await second.call("GET", "/readyz").0 == 200)
@@ -82,5 +110,6 @@ struct MultiInstanceTests {
             #expect(first.terminate() == 0)
             #expect(second.terminate() == 0)
         }
+        await receiver.stop()
     }
 }

@@ -20,6 +20,12 @@ struct WixErrorMiddleware: RouterMiddleware {
             return WixErrorBody.response(for: error)
         } catch is NIOTooManyBytesError {
             return WixErrorBody.response(for: .payloadTooLarge(limit: context.maxUploadSize))
+        } catch let error as StoreUnavailableError {
+            context.logger.error("database unavailable", metadata: ["error": "\(error)"])
+            var response = WixErrorBody.internalError()
+            response.status = .serviceUnavailable
+            response.headers[.retryAfter] = "5"
+            return response
         } catch let error as HTTPError {
             return WixErrorBody.response(for: Self.translate(error, request: request))
         } catch {

@@ -64,7 +64,8 @@ public final class WebhookDispatcher: Service, Sendable {
                 var leased = 0
                 if free > 0 {
                     do {
-                        let due = try await lease(limit: free)
+                        // Cancelled by shutdown, so a database that doesn't answer can't hold it up.
+                        let due = try await cancelWhenGracefulShutdown { try await self.lease(limit: free) }
                         leased = due.count
                         for delivery in due {
                             inFlight.add(1)

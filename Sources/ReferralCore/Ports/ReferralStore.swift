@@ -92,3 +92,12 @@ public protocol SettingsRepository: Sendable {
     /// Stores `value` unless the key has one; returns whichever value is stored afterwards.
     func insertIfAbsent(key: String, value: String) async throws -> String
 }
+
+/// The database can't be reached right now (a 503 to clients; retry later).
+public struct StoreUnavailableError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+
+    public init(description: String) {
+        self.description = description
+    }
+}

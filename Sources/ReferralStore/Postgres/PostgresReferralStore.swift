@@ -5,6 +5,7 @@ import PostgresKit
 import PostgresNIO
 import ReferralCore
 import SQLKit
+import Synchronization
 
 /// The shared store for several server instances: PostgreSQL through a pooled `PostgresClient`.
 ///
@@ -39,10 +40,13 @@ public final class PostgresReferralStore: ReferralStore {
 
     let client: PostgresClient
     let logger: Logger
+    /// How long an operation may wait for a pooled connection before it fails.
+    let connectionWait: Duration
     private let runner: Task<Void, Never>
 
-    private init(client: PostgresClient, logger: Logger) {
+    private init(client: PostgresClient, connectionWait: Duration, logger: Logger) {
         self.client = client
+        self.connectionWait = connectionWait
         self.logger = logger
         self.runner = Task { await client.run() }
     }
@@ -50,7 +54,9 @@ public final class PostgresReferralStore: ReferralStore {
     /// Connects a pool to `url` (`postgres://user:password@host:port/database?sslmode=...`).
     public static func open(url: String, options: Options = Options(), logger: Logger) async throws -> PostgresReferralStore {
         let store = PostgresReferralStore(
-            client: PostgresClient(configuration: try configuration(url: url, options: options), backgroundLogger: logger), logger: logger)
+            client: PostgresClient(configuration: try configuration(url: url, options: options), backgroundLogger: logger),
+            connectionWait: options.connectTimeout, logger: logger
+        )
         do {
             try await store.ping()
         } catch {
@@ -86,8 +92,36 @@ public final class PostgresReferralStore: ReferralStore {
         return configuration
     }
 
+    /// A pooled connection for `body`; fails with `StoreUnavailableError` when none can be had
+    /// within the connect timeout (the pool would otherwise keep the caller waiting while it
+    /// retries an unreachable server). Once `body` runs, it is never cut short.
+    private func withConnection<T: Sendable>(
+        wait: Duration? = nil, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        let started = StartFlag()
+        let wait = wait ?? connectionWait
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask {
+                try await self.client.withConnection { connection in
+                    started.set()
+                    return try await body(connection)
+                }
+            }
+            group.addTask {
+                try await Task.sleep(for: wait)
+                if !started.isSet { throw StoreUnavailableError(description: "no PostgreSQL connection within \(wait)") }
+                return nil
+            }
+            defer { group.cancelAll() }
+            while let result = try await group.next() {
+                if let result { return result }
+            }
+            throw StoreUnavailableError(description: "PostgreSQL operation ended without a result")
+        }
+    }
+
     public func read<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) async throws -> T) async throws -> T {
-        try await client.withConnection { connection in
+        try await withConnection { connection in
             try await body(SQLStoreTransaction(db: connection.sql(queryLogLevel: .trace), dialect: .postgres))
         }
     }
@@ -96,7 +130,7 @@ public final class PostgresReferralStore: ReferralStore {
         var attempt = 1
         while true {
             do {
-                return try await client.withConnection { connection in
+                return try await withConnection { connection in
                     let db = connection.sql(queryLogLevel: .trace)
                     try await db.raw("BEGIN").run()
                     do {
@@ -126,17 +160,11 @@ public final class PostgresReferralStore: ReferralStore {
         return state == "40001" || state == "40P01"
     }
 
-    /// Readiness: a connection answers `SELECT 1` within five seconds. The pool would otherwise
-    /// keep a request waiting while it retries connecting to an unreachable server.
+    /// Readiness: a connection answers `SELECT 1` within 3 seconds (or the connect timeout,
+    /// if shorter), so a load balancer's health check gets its answer quickly.
     public func ping() async throws {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { _ = try await self.client.withConnection { try await $0.sql().raw("SELECT 1 AS ok").first() } }
-            group.addTask {
-                try await Task.sleep(for: .seconds(5))
-                throw StoreInvariantError("PostgreSQL did not answer within 5 seconds")
-            }
-            defer { group.cancelAll() }
-            try await group.next()
+        _ = try await withConnection(wait: min(connectionWait, .seconds(3))) {
+            try await $0.sql().raw("SELECT 1 AS ok").first() != nil
         }
     }
 
@@ -163,4 +191,11 @@ public final class PostgresReferralStore: ReferralStore {
         runner.cancel()
         await runner.value
     }
+}
+
+/// Set once the pooled operation has its connection.
+private final class StartFlag: Sendable {
+    private let value = Mutex(false)
+    func set() { value.withLock { $0 = true } }
+    var isSet: Bool { value.withLock { $0 } }
 }

@@ -1,3 +1,4 @@
+import Logging
 import ReferralCore
 import SQLKit
 
@@ -19,4 +20,26 @@ struct SQLStoreTransaction: StoreTransaction {
     var socialPosts: any SocialPostRepository { SQLSocialPostRepository(db: db, dialect: dialect) }
     var dataTransfer: any DataTransferRepository { SQLDataTransfer(db: db, dialect: dialect) }
     var webhooks: any WebhookRepository { SQLWebhookRepository(db: db, dialect: dialect) }
+}
+
+extension SQLStoreTransaction {
+    /// Runs `body` between `begin` and COMMIT on `db`, rolling back when it throws.
+    static func run<T: Sendable>(
+        on db: any SQLDatabase, dialect: StoreDialect, begin: SQLQueryString = "BEGIN", logger: Logger,
+        _ body: @Sendable (any StoreTransaction) async throws -> T
+    ) async throws -> T {
+        try await db.raw(begin).run()
+        do {
+            let result = try await body(SQLStoreTransaction(db: db, dialect: dialect))
+            try await db.raw("COMMIT").run()
+            return result
+        } catch {
+            do {
+                try await db.raw("ROLLBACK").run()
+            } catch {
+                logger.error("rollback failed", metadata: ["error": "\(error)"])
+            }
+            throw error
+        }
+    }
 }

@@ -47,7 +47,8 @@ public struct TestDatabase: Sendable {
 
     /// Opens and migrates a store on this database.
     public func openStore(logger: Logger = TestDatabase.quietLogger) async throws -> any ReferralStore {
-        try await StoreFactory.open(location, migrate: true, postgres: .init(poolSize: 4), logger: logger)
+        // Many suites open pools at once on a small machine: allow connections time to come up.
+        try await StoreFactory.open(location, migrate: true, postgres: .init(poolSize: 4, connectTimeout: .seconds(30)), logger: logger)
     }
 
     /// Removes the database.

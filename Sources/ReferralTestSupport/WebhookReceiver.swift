@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Hummingbird
+import Logging
 import Synchronization
 
 /// One webhook request as a receiver saw it.
@@ -65,9 +66,11 @@ public final class WebhookReceiver: Sendable {
             return Response(status: .init(code: status))
         }
         let (ports, continuation) = AsyncStream<Int>.makeStream()
+        var logger = Logger(label: "webhook-receiver")
+        logger.logLevel = .critical  // stopping by cancellation logs harmless errors
         let app = Application(
             router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) }
+            onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) }, logger: logger
         )
         let server = Task { try await app.runService(gracefulShutdownSignals: []) }
         guard let port = await ports.first(where: { _ in true }), port > 0 else {

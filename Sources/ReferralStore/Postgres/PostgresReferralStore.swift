@@ -58,7 +58,8 @@ public final class PostgresReferralStore: ReferralStore {
             connectionWait: options.connectTimeout, logger: logger
         )
         do {
-            try await store.ping()
+            // At start, allow the whole connect timeout (readiness checks allow less).
+            _ = try await store.withConnection { try await $0.sql().raw("SELECT 1 AS ok").first() != nil }
         } catch {
             try? await store.close()
             throw error
@@ -131,20 +132,9 @@ public final class PostgresReferralStore: ReferralStore {
         while true {
             do {
                 return try await withConnection { connection in
-                    let db = connection.sql(queryLogLevel: .trace)
-                    try await db.raw("BEGIN").run()
-                    do {
-                        let result = try await body(SQLStoreTransaction(db: db, dialect: .postgres))
-                        try await db.raw("COMMIT").run()
-                        return result
-                    } catch {
-                        do {
-                            try await db.raw("ROLLBACK").run()
-                        } catch {
-                            self.logger.error("rollback failed", metadata: ["error": "\(error)"])
-                        }
-                        throw error
-                    }
+                    try await SQLStoreTransaction.run(
+                        on: connection.sql(queryLogLevel: .trace), dialect: .postgres, logger: self.logger, body
+                    )
                 }
             } catch let error where attempt < Self.transactionAttempts && Self.isRetryable(error) {
                 logger.debug("transaction retried", metadata: ["attempt": "\(attempt)", "error": "\(error)"])

@@ -84,19 +84,7 @@ public final class SQLiteReferralStore: ReferralStore {
         return try await writeLock.withLock {
             // IMMEDIATE takes the write lock at BEGIN, so a transaction never fails half-way
             // on a lock upgrade when another process writes.
-            try await db.raw("BEGIN IMMEDIATE").run()
-            do {
-                let result = try await body(SQLStoreTransaction(db: db, dialect: .sqlite))
-                try await db.raw("COMMIT").run()
-                return result
-            } catch {
-                do {
-                    try await db.raw("ROLLBACK").run()
-                } catch {
-                    self.logger.error("rollback failed", metadata: ["error": "\(error)"])
-                }
-                throw error
-            }
+            try await SQLStoreTransaction.run(on: db, dialect: .sqlite, begin: "BEGIN IMMEDIATE", logger: self.logger, body)
         }
     }
 

@@ -11,7 +11,7 @@ struct ReferralsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "referrals",
         abstract: "A self-hosted, Wix-compatible referral-program engine.",
-        subcommands: [Serve.self, Migrate.self, APIKeys.self, Tokens.self, Export.self, Import.self]
+        subcommands: [Serve.self, Migrate.self, APIKeys.self, Tokens.self, Export.self, Import.self, Seed.self]
     )
 }
 

@@ -102,6 +102,15 @@ struct SupportTests {
         #expect(Set((0..<1000).map { _ in UUIDv7.generate() }).count == 1000)
     }
 
+    @Test("UUIDv7: ids made within one millisecond still increase")
+    func uuidV7Monotonic() {
+        let instant = Date(milliseconds: 1_700_000_000_500)
+        let ids = (0..<10_000).map { _ in UUIDv7.generate(at: instant).lowercased }
+        #expect(ids == ids.sorted())
+        #expect(Set(ids).count == ids.count)
+        #expect(ids.allSatisfy { $0.hasPrefix("018bcfe5-69f4-7") })
+    }
+
     @Test(
         "site ids",
         arguments: [

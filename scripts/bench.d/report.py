@@ -166,6 +166,8 @@ def main():
                 scale_failed.append(text)
     target(f"lookups and statistics at 10× the data within {SCALE_LIMIT}× the time (p50)", scale_failed, scale_count,
            "; ".join(scale_details))
+    if scale_failed:
+        targets[-1] = (targets[-1][0], "FAIL", "; ".join(scale_details))
     if scale_count == 0:
         targets[-1] = (targets[-1][0], "NOT RUN", "needs runs at two scales 10× apart: scripts/bench --compare-scale")
     for run in runs:

@@ -31,7 +31,7 @@ public struct AccessService: Sendable {
     /// Keys are long random strings, so a plain SHA-256 is the right hash: there is nothing to
     /// brute-force, and lookups by hash stay one indexed read.
     public static func hash(_ key: String) -> String {
-        SHA256.hash(data: Data(key.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.encode(SHA256.hash(data: Data(key.utf8)))
     }
 
     /// The identity an API key carries on `site`: 401 for an unknown or revoked key, 403 for a

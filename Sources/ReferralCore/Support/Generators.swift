@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The sources of time, identity and randomness the services use, injected so tests are deterministic.
 public struct Generators: Sendable {
@@ -27,19 +28,52 @@ public struct Generators: Sendable {
     )
 }
 
-/// Time-ordered UUIDs (RFC 9562 version 7): 48 bits of Unix milliseconds, then random bits,
+/// Time-ordered UUIDs (RFC 9562 version 7): 48 bits of Unix milliseconds, then 74 random bits,
 /// so that new rows land at the end of primary-key indexes.
+///
+/// Ids made in the same millisecond by this process still increase (RFC 9562 §6.2, method 2):
+/// the random bits of the previous id grow by a random step. The outbox relies on it: the
+/// events of one transaction are delivered in id order, and a fast transaction writes several
+/// within one millisecond.
 public enum UUIDv7 {
+    /// The previous id's milliseconds and random bits (12 high, 62 low).
+    private struct Last {
+        var millis: UInt64 = 0
+        var high: UInt64 = 0
+        var low: UInt64 = 0
+    }
+
+    private static let last = Mutex(Last())
+    private static let lowLimit: UInt64 = 1 << 62
+    private static let highLimit: UInt64 = 1 << 12
+
     public static func generate(at date: Date = Date()) -> UUID {
         var generator = SystemRandomNumberGenerator()
-        let millis = UInt64(max(0, date.milliseconds))
-        let random = (generator.next() as UInt64, generator.next() as UInt64)
+        let requested = UInt64(max(0, date.milliseconds))
+        let (millis, high, low) = last.withLock { last -> (UInt64, UInt64, UInt64) in
+            if requested == last.millis {
+                last.low += UInt64.random(in: 1...(1 << 24), using: &generator)
+                if last.low >= lowLimit {
+                    last.low -= lowLimit
+                    last.high += 1
+                }
+                if last.high < highLimit { return (last.millis, last.high, last.low) }
+                // 2^74 ids in one millisecond would be needed to get here; move to the next one.
+                last.millis += 1
+            } else {
+                last.millis = requested
+            }
+            // Fresh random bits, leaving headroom below the top so increments rarely carry.
+            last.high = UInt64.random(in: 0..<highLimit, using: &generator) & 0x7FF
+            last.low = UInt64.random(in: 0..<lowLimit, using: &generator)
+            return (last.millis, last.high, last.low)
+        }
         var bytes = [UInt8](repeating: 0, count: 16)
         for index in 0..<6 { bytes[index] = UInt8(truncatingIfNeeded: millis >> (8 * (5 - index))) }
-        for index in 6..<8 { bytes[index] = UInt8(truncatingIfNeeded: random.0 >> (8 * index)) }
-        for index in 8..<16 { bytes[index] = UInt8(truncatingIfNeeded: random.1 >> (8 * (index - 8))) }
-        bytes[6] = (bytes[6] & 0x0F) | 0x70  // version 7
-        bytes[8] = (bytes[8] & 0x3F) | 0x80  // RFC 4122 variant
+        bytes[6] = 0x70 | UInt8(truncatingIfNeeded: high >> 8)  // version 7
+        bytes[7] = UInt8(truncatingIfNeeded: high)
+        bytes[8] = 0x80 | UInt8(truncatingIfNeeded: low >> 56)  // RFC variant, then 62 bits
+        for index in 9..<16 { bytes[index] = UInt8(truncatingIfNeeded: low >> (8 * (15 - index))) }
         return UUID(
             uuid: (
                 bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],

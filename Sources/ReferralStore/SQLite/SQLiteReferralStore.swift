@@ -2,19 +2,22 @@ import Foundation
 import Logging
 import ReferralCore
 import SQLKit
-import SQLiteKit
-import SQLiteNIO
 import Synchronization
 
 /// The embedded store: one SQLite file in WAL mode.
 ///
-/// SQLite allows a single writer at a time, so all write transactions run on one connection,
-/// queued in FIFO order by an async lock (no busy-spinning); reads run concurrently on a small
-/// pool of reader connections, which WAL lets see the last committed state while a write is
-/// in progress. A write is acknowledged only after `COMMIT` returns, and with WAL a committed
-/// transaction survives the process being killed (`synchronous=FULL` also survives power loss).
+/// SQLite allows one writer at a time, so every write transaction runs on a single connection
+/// owned by a dedicated thread (`SQLiteWriter`), which commits the transactions that queue up
+/// meanwhile together (group commit): one `COMMIT` and one fsync for the batch, each transaction
+/// in its own savepoint so a failure undoes only its own changes. A write is acknowledged only
+/// after the `COMMIT` that contains it returns, so with WAL an acknowledged write survives the
+/// process being killed (and with `synchronous=FULL`, the default, a power loss too).
+///
+/// Reads run on a small pool of reader connections, each in a transaction of its own so a read
+/// sees one committed state; WAL lets them proceed while a write is in progress. Statements run
+/// in place through the C API with cached prepared statements (`SQLiteDirectConnection`).
 public final class SQLiteReferralStore: ReferralStore {
-    public enum Synchronous: String, Sendable {
+    public enum Synchronous: String, Sendable, CaseIterable {
         /// Fsync the WAL at every commit: durable across power loss.
         case full = "FULL"
         /// Fsync at checkpoints only: durable across process crashes, not power loss.
@@ -23,12 +26,10 @@ public final class SQLiteReferralStore: ReferralStore {
 
     let path: String
     let logger: Logger
-    private let writer: SQLiteConnection
-    private let readers: [SQLiteConnection]
-    private let writeLock = AsyncLock()
-    private let nextReader = ReaderCounter()
+    private let writer: SQLiteWriter
+    private let readers: SQLiteReaderPool
 
-    private init(path: String, logger: Logger, writer: SQLiteConnection, readers: [SQLiteConnection]) {
+    private init(path: String, logger: Logger, writer: SQLiteWriter, readers: SQLiteReaderPool) {
         self.path = path
         self.logger = logger
         self.writer = writer
@@ -38,7 +39,7 @@ public final class SQLiteReferralStore: ReferralStore {
     /// Opens (creating if needed) the database file. Does not migrate; call `migrate()`.
     public static func open(
         path: String,
-        readers readerCount: Int = max(2, ProcessInfo.processInfo.activeProcessorCount),
+        readers readerCount: Int = max(4, 2 * ProcessInfo.processInfo.activeProcessorCount),
         synchronous: Synchronous = .full,
         logger: Logger
     ) async throws -> SQLiteReferralStore {
@@ -46,79 +47,298 @@ public final class SQLiteReferralStore: ReferralStore {
         if !directory.isEmpty {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
-        let writer = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+        let writerConnection = try SQLiteDirectConnection.open(path: path, logger: logger)
+        var readerConnections: [SQLiteDirectConnection] = []
         do {
             // WAL is a property of the file; set it once from the writer before readers attach.
-            try await writer.sql().raw("PRAGMA journal_mode = WAL").run()
-            try await configure(writer, synchronous: synchronous)
-            var readers: [SQLiteConnection] = []
+            try writerConnection.run("PRAGMA journal_mode = WAL", [])
+            try configure(writerConnection, synchronous: synchronous, cacheKiB: writerCacheKiB)
             for _ in 0..<max(1, readerCount) {
-                let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
-                try await configure(reader, synchronous: synchronous)
-                try await reader.sql().raw("PRAGMA query_only = ON").run()
-                readers.append(reader)
+                let reader = try SQLiteDirectConnection.open(path: path, logger: logger)
+                readerConnections.append(reader)
+                try configure(reader, synchronous: synchronous, cacheKiB: readerCacheKiB)
+                try reader.run("PRAGMA query_only = ON", [])
             }
-            return SQLiteReferralStore(path: path, logger: logger, writer: writer, readers: readers)
         } catch {
-            try? await writer.close()
+            writerConnection.close()
+            for reader in readerConnections { reader.close() }
             throw error
         }
+        return SQLiteReferralStore(
+            path: path, logger: logger, writer: SQLiteWriter(connection: writerConnection, logger: logger),
+            readers: SQLiteReaderPool(connections: readerConnections))
     }
 
-    private static func configure(_ connection: SQLiteConnection, synchronous: Synchronous) async throws {
-        let db = connection.sql()
-        // A sleeping busy timeout replaces sqlite-nio's spinning handler; it only matters when
-        // another process (the CLI) holds the write lock for a moment.
-        try await db.raw("PRAGMA busy_timeout = 10000").run()
-        try await db.raw("PRAGMA synchronous = \(unsafeRaw: synchronous.rawValue)").run()
-        try await db.raw("PRAGMA foreign_keys = ON").run()
+    /// Page cache of the writer and of each reader. The writer touches index pages all over the
+    /// file; the readers mostly the few pages of one lookup. The OS keeps the rest of the file.
+    static let writerCacheKiB = 32 * 1024
+    static let readerCacheKiB = 8 * 1024
+
+    private static func configure(_ connection: SQLiteDirectConnection, synchronous: Synchronous, cacheKiB: Int) throws {
+        // A sleeping busy timeout: it only matters when another process (the CLI) holds the
+        // write lock for a moment.
+        try connection.run("PRAGMA busy_timeout = 10000", [])
+        try connection.run("PRAGMA synchronous = \(synchronous.rawValue)", [])
+        try connection.run("PRAGMA foreign_keys = ON", [])
+        try connection.run("PRAGMA cache_size = -\(cacheKiB)", [])
+        // The savepoints of group commit keep their undo pages in memory, not in a temp file.
+        try connection.run("PRAGMA temp_store = MEMORY", [])
     }
 
     public func read<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) async throws -> T) async throws -> T {
-        let reader = readers[nextReader.next() % readers.count]
-        return try await body(SQLStoreTransaction(db: reader.sql(queryLogLevel: .trace), dialect: .sqlite))
-    }
-
-    public func write<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) async throws -> T) async throws -> T {
-        let db = writer.sql(queryLogLevel: .trace)
-        return try await writeLock.withLock {
-            // IMMEDIATE takes the write lock at BEGIN, so a transaction never fails half-way
-            // on a lock upgrade when another process writes.
-            try await SQLStoreTransaction.run(on: db, dialect: .sqlite, begin: "BEGIN IMMEDIATE", logger: self.logger, body)
+        try await readers.withConnection { connection in
+            try await SQLStoreTransaction.run(on: connection.sql(), dialect: .sqlite, begin: "BEGIN", logger: self.logger, body)
         }
     }
 
+    public func write<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) async throws -> T) async throws -> T {
+        try await writer.transaction { db in try await body(SQLStoreTransaction(db: db, dialect: .sqlite)) }
+    }
+
     public func ping() async throws {
-        _ = try await readers[0].sql().raw("SELECT 1 AS ok").first()
+        try await readers.withConnection { connection in try connection.run("SELECT 1 AS ok", []) }
     }
 
     /// Applies pending migrations.
     public func migrate() async throws {
-        try await writeLock.withLock {
-            try await Migrator(db: self.writer.sql(), dialect: .sqlite, logger: self.logger).migrate()
+        try await writer.exclusive { db in
+            try await Migrator(db: db, dialect: .sqlite, logger: self.logger).migrate()
         }
     }
 
     /// Versions already applied, oldest first.
     public func appliedMigrations() async throws -> [Int] {
-        try await Migrator(db: writer.sql(), dialect: .sqlite, logger: logger).appliedVersions()
+        try await writer.exclusive { db in
+            try await Migrator(db: db, dialect: .sqlite, logger: self.logger).appliedVersions()
+        }
     }
 
     public func close() async throws {
-        for reader in readers { try? await reader.close() }
         // A final checkpoint folds the WAL back into the main file on a clean shutdown.
-        try? await writer.sql().raw("PRAGMA wal_checkpoint(TRUNCATE)").run()
-        try await writer.close()
+        try? await writer.exclusive { db in try await db.raw("PRAGMA wal_checkpoint(TRUNCATE)").run() }
+        writer.close()
+        readers.close()
     }
 }
 
-/// Round-robin over reader connections without a lock.
-private final class ReaderCounter: Sendable {
-    private let counter = Mutex(0)
-    func next() -> Int {
-        counter.withLock { value in
-            value = value &+ 1
-            return value & Int.max
+/// Reader connections, lent to one read at a time; a read finding none free waits its turn.
+private final class SQLiteReaderPool: Sendable {
+    private let connections: [SQLiteDirectConnection]
+    private let state: Mutex<State>
+
+    private struct State {
+        var free: [Int]
+        var waiters: [CheckedContinuation<Int, Never>] = []
+    }
+
+    init(connections: [SQLiteDirectConnection]) {
+        self.connections = connections
+        self.state = Mutex(State(free: Array(connections.indices)))
+    }
+
+    func withConnection<T: Sendable>(_ body: (SQLiteDirectConnection) async throws -> T) async throws -> T {
+        let index = await checkout()
+        defer { checkin(index) }
+        return try await body(connections[index])
+    }
+
+    private func checkout() async -> Int {
+        if let index = state.withLock({ $0.free.popLast() }) { return index }
+        return await withCheckedContinuation { continuation in
+            let index = state.withLock { state -> Int? in
+                if let index = state.free.popLast() { return index }
+                state.waiters.append(continuation)
+                return nil
+            }
+            if let index { continuation.resume(returning: index) }
         }
+    }
+
+    private func checkin(_ index: Int) {
+        let waiter = state.withLock { state -> CheckedContinuation<Int, Never>? in
+            guard state.waiters.isEmpty else { return state.waiters.removeFirst() }
+            state.free.append(index)
+            return nil
+        }
+        waiter?.resume(returning: index)
+    }
+
+    func close() {
+        for connection in connections { connection.close() }
+    }
+}
+
+/// The single writer: a queue of write transactions run on a dedicated thread and committed in
+/// batches.
+private final class SQLiteWriter: Sendable {
+    /// The most transactions one COMMIT carries.
+    static let maxBatch = 64
+
+    private let connection: SQLiteDirectConnection
+    private let executor: SerialThreadExecutor
+    private let logger: Logger
+    private let queue = Mutex(Queue())
+
+    private struct Queue {
+        var items: [Item] = []
+        var draining = false
+        var closed = false
+    }
+
+    private struct Item: Sendable {
+        /// Runs alone and outside any transaction (migrations, checkpoints).
+        let exclusive: Bool
+        let body: @Sendable (any SQLDatabase) async throws -> any Sendable
+        let continuation: CheckedContinuation<any Sendable, any Error>
+    }
+
+    init(connection: SQLiteDirectConnection, logger: Logger) {
+        self.connection = connection
+        self.logger = logger
+        self.executor = SerialThreadExecutor(name: "referrals-sqlite-writer")
+    }
+
+    /// Runs `body` in a write transaction, perhaps sharing its COMMIT with others.
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await submit(exclusive: false, body)
+    }
+
+    /// Runs `body` alone on the writer connection, outside any transaction.
+    func exclusive<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await submit(exclusive: true, body)
+    }
+
+    /// Refuses new work; the queued work has run by the time the last `exclusive` returned.
+    func close() {
+        queue.withLock { $0.closed = true }
+        connection.close()
+        executor.shutdown()
+    }
+
+    private func submit<T: Sendable>(exclusive: Bool, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        let value = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<any Sendable, any Error>) in
+            let item = Item(exclusive: exclusive, body: { try await body($0) }, continuation: continuation)
+            let start = queue.withLock { queue -> Bool? in
+                guard !queue.closed else { return nil }
+                queue.items.append(item)
+                guard !queue.draining else { return false }
+                queue.draining = true
+                return true
+            }
+            switch start {
+            case nil: continuation.resume(throwing: StoreUnavailableError(description: "the SQLite store is closed"))
+            case true?: Task(executorPreference: executor) { await self.drain() }
+            case false?: break
+            }
+        }
+        guard let result = value as? T else { preconditionFailure("a write transaction returned \(type(of: value)), not \(T.self)") }
+        return result
+    }
+
+    /// Runs batches until the queue is empty.
+    private func drain() async {
+        while true {
+            let batch = queue.withLock { queue -> [Item] in
+                guard let first = queue.items.first else {
+                    queue.draining = false
+                    return []
+                }
+                let count = first.exclusive ? 1 : min(Self.maxBatch, queue.items.prefix(while: { !$0.exclusive }).count)
+                let batch = Array(queue.items.prefix(count))
+                queue.items.removeFirst(count)
+                return batch
+            }
+            guard !batch.isEmpty else { return }
+            if batch[0].exclusive {
+                do {
+                    batch[0].continuation.resume(returning: try await batch[0].body(connection.sql()))
+                } catch {
+                    batch[0].continuation.resume(throwing: error)
+                }
+            } else {
+                await commit(batch)
+            }
+        }
+    }
+
+    /// One transaction for the whole batch, a savepoint for each item when there are several.
+    private func commit(_ batch: [Item]) async {
+        let db = connection.sql()
+        do {
+            // IMMEDIATE takes the write lock at BEGIN, so a transaction never fails half-way on a
+            // lock upgrade when another process writes.
+            try await db.raw("BEGIN IMMEDIATE").run()
+        } catch {
+            for item in batch { item.continuation.resume(throwing: error) }
+            return
+        }
+        let savepoints = batch.count > 1
+        var outcomes: [Result<any Sendable, any Error>] = []
+        outcomes.reserveCapacity(batch.count)
+        for item in batch {
+            do {
+                if savepoints { try await db.raw("SAVEPOINT item").run() }
+                let value = try await item.body(db)
+                if savepoints { try await db.raw("RELEASE item").run() }
+                outcomes.append(.success(value))
+            } catch {
+                outcomes.append(.failure(error))
+                if connection.isAutocommit {
+                    // SQLite ended the transaction itself (a full disk, an I/O error): the
+                    // earlier items' changes are gone too, and the later ones start afresh.
+                    let done = outcomes.count
+                    for (item, outcome) in zip(batch, outcomes) {
+                        switch outcome {
+                        case .success: item.continuation.resume(throwing: error)
+                        case .failure(let failure): item.continuation.resume(throwing: failure)
+                        }
+                    }
+                    requeue(Array(batch[done...]))
+                    return
+                }
+                if savepoints {
+                    do {
+                        try await db.raw("ROLLBACK TO item").run()
+                        try await db.raw("RELEASE item").run()
+                    } catch {
+                        logger.error("rolling back a savepoint failed", metadata: ["error": "\(error)"])
+                    }
+                }
+            }
+        }
+        var commitError: (any Error)?
+        do {
+            if outcomes.contains(where: { if case .success = $0 { true } else { false } }) {
+                try await db.raw("COMMIT").run()
+            } else {
+                try await db.raw("ROLLBACK").run()
+            }
+        } catch {
+            commitError = error
+            if !connection.isAutocommit {
+                do {
+                    try await db.raw("ROLLBACK").run()
+                } catch {
+                    logger.error("rollback failed", metadata: ["error": "\(error)"])
+                }
+            }
+        }
+        for (item, outcome) in zip(batch, outcomes) {
+            switch outcome {
+            case .success(let value):
+                if let commitError {
+                    item.continuation.resume(throwing: commitError)
+                } else {
+                    item.continuation.resume(returning: value)
+                }
+            case .failure(let error):
+                item.continuation.resume(throwing: error)
+            }
+        }
+    }
+
+    private func requeue(_ items: [Item]) {
+        guard !items.isEmpty else { return }
+        queue.withLock { $0.items.insert(contentsOf: items, at: 0) }
     }
 }

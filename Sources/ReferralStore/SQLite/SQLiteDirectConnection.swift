@@ -1,0 +1,293 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import SQLKit
+import SQLiteKit
+import SQLiteNIO
+import Synchronization
+import VaporCSQLite
+
+/// One SQLite connection driven synchronously through the C API, with a cache of prepared
+/// statements, exposed to the repositories as an `SQLDatabase`.
+///
+/// SQLiteNIO runs every statement on a thread pool and resumes the caller through the event
+/// loop: a transaction of ten statements pays some thirty thread switches and waits behind
+/// other requests between them. Here a statement runs on the calling thread, start to finish,
+/// so the store decides where that is: the write transactions on one dedicated thread
+/// (`SerialThreadExecutor`), the short reads on the caller's thread. The handle is guarded by a
+/// mutex, so a statement reaching it from an unexpected thread is still safe, only slower.
+///
+/// It uses the SQLite library that SQLiteNIO bundles (`VaporCSQLite`), so the process holds one
+/// copy of SQLite and its file locks stay coherent.
+final class SQLiteDirectConnection: Sendable {
+    /// The statements kept prepared; past this many, the cache starts over (the query language
+    /// produces many shapes, the hot paths a few dozen).
+    static let statementCacheLimit = 256
+
+    let path: String
+    let logger: Logger
+    private let state: Mutex<State>
+
+    // The handle is only touched under the mutex.
+    private struct State: ~Copyable, @unchecked Sendable {
+        var handle: OpaquePointer?
+        var statements: [String: CachedStatement] = [:]
+
+        deinit {
+            for statement in statements.values { sqlite_nio_sqlite3_finalize(statement.handle) }
+            if let handle { sqlite_nio_sqlite3_close_v2(handle) }
+        }
+    }
+
+    private struct CachedStatement {
+        let handle: OpaquePointer
+        let columns: SQLiteDirectColumns
+    }
+
+    private init(path: String, logger: Logger, handle: OpaquePointer) {
+        self.path = path
+        self.logger = logger
+        self.state = Mutex(State(handle: handle))
+    }
+
+    /// Opens (creating if needed) the file in full-mutex mode with extended result codes.
+    static func open(path: String, readOnly: Bool = false, logger: Logger) throws -> SQLiteDirectConnection {
+        var handle: OpaquePointer?
+        let flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_FULLMUTEX
+        let status = sqlite_nio_sqlite3_open_v2(path, &handle, flags, nil)
+        guard status == SQLITE_OK, let handle else {
+            let message = handle.map { String(cString: sqlite_nio_sqlite3_errmsg($0)) } ?? "out of memory"
+            if let handle { sqlite_nio_sqlite3_close_v2(handle) }
+            throw SQLiteDirectError(code: status, message: "cannot open \(path): \(message)")
+        }
+        sqlite_nio_sqlite3_extended_result_codes(handle, 1)
+        return SQLiteDirectConnection(path: path, logger: logger, handle: handle)
+    }
+
+    /// Closes the handle; later statements fail with "the connection is closed".
+    func close() {
+        state.withLock { state in
+            for statement in state.statements.values { sqlite_nio_sqlite3_finalize(statement.handle) }
+            state.statements.removeAll()
+            if let handle = state.handle { sqlite_nio_sqlite3_close_v2(handle) }
+            state.handle = nil
+        }
+    }
+
+    /// True outside an explicit transaction (SQLite rolls a transaction back by itself after
+    /// some errors, such as a full disk).
+    var isAutocommit: Bool {
+        state.withLock { state in state.handle.map { sqlite_nio_sqlite3_get_autocommit($0) != 0 } ?? true }
+    }
+
+    /// The connection as a SQLKit database for the repositories.
+    func sql() -> any SQLDatabase {
+        SQLiteDirectDatabase(connection: self)
+    }
+
+    /// Runs one statement to the end, calling `onRow` for each result row.
+    func run(_ sql: String, _ binds: [SQLiteData], onRow: (SQLiteDirectRow) throws -> Void = { _ in }) throws {
+        try state.withLock { state in
+            guard let db = state.handle else {
+                throw SQLiteDirectError(code: SQLITE_MISUSE, message: "the connection is closed")
+            }
+            let (statement, columns, cached) = try Self.prepare(sql, db: db, cache: &state.statements)
+            defer {
+                if cached {
+                    sqlite_nio_sqlite3_reset(statement)
+                    sqlite_nio_sqlite3_clear_bindings(statement)
+                } else {
+                    sqlite_nio_sqlite3_finalize(statement)
+                }
+            }
+            try Self.bind(binds, to: statement, db: db)
+            while true {
+                let status = sqlite_nio_sqlite3_step(statement)
+                if status == SQLITE_DONE { return }
+                guard status == SQLITE_ROW else { throw SQLiteDirectError(db: db, code: status) }
+                var values: [SQLiteData] = []
+                values.reserveCapacity(columns.names.count)
+                for index in 0..<Int32(columns.names.count) {
+                    values.append(Self.value(of: statement, at: index))
+                }
+                try onRow(SQLiteDirectRow(columns: columns, values: values))
+            }
+        }
+    }
+
+    private static func prepare(
+        _ sql: String, db: OpaquePointer, cache: inout [String: CachedStatement]
+    ) throws -> (OpaquePointer, SQLiteDirectColumns, cached: Bool) {
+        if let hit = cache[sql] { return (hit.handle, hit.columns, true) }
+        // Data statements are worth keeping; schema changes and pragmas run once.
+        let keep = Self.isCacheable(sql)
+        var statement: OpaquePointer?
+        let status = sqlite_nio_sqlite3_prepare_v3(db, sql, -1, keep ? UInt32(SQLITE_PREPARE_PERSISTENT) : 0, &statement, nil)
+        guard status == SQLITE_OK else { throw SQLiteDirectError(db: db, code: status) }
+        guard let statement else {
+            // Only whitespace or a comment: nothing to run.
+            throw SQLiteDirectError(code: SQLITE_MISUSE, message: "empty statement: \(sql.prefix(80))")
+        }
+        let count = sqlite_nio_sqlite3_column_count(statement)
+        let names = (0..<count).map { String(cString: sqlite_nio_sqlite3_column_name(statement, $0)) }
+        let columns = SQLiteDirectColumns(names: names)
+        guard keep else { return (statement, columns, false) }
+        if cache.count >= statementCacheLimit {
+            for old in cache.values { sqlite_nio_sqlite3_finalize(old.handle) }
+            cache.removeAll(keepingCapacity: true)
+        }
+        cache[sql] = CachedStatement(handle: statement, columns: columns)
+        return (statement, columns, true)
+    }
+
+    private static func isCacheable(_ sql: String) -> Bool {
+        let head = sql.utf8.drop(while: { $0 == 0x20 || $0 == 0x0A || $0 == 0x09 }).prefix(6)
+        let word = String(decoding: head, as: UTF8.self).uppercased()
+        return ["SELECT", "INSERT", "UPDATE", "DELETE"].contains(word) || word.hasPrefix("WITH")
+    }
+
+    private static func bind(_ binds: [SQLiteData], to statement: OpaquePointer, db: OpaquePointer) throws {
+        let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+        for (offset, bind) in binds.enumerated() {
+            let index = Int32(offset + 1)
+            let status: Int32
+            switch bind {
+            case .integer(let value):
+                status = sqlite_nio_sqlite3_bind_int64(statement, index, Int64(value))
+            case .float(let value):
+                status = sqlite_nio_sqlite3_bind_double(statement, index, value)
+            case .text(let value):
+                var value = value
+                status = value.withUTF8 { text in
+                    sqlite_nio_sqlite3_bind_text64(statement, index, text.baseAddress, UInt64(text.count), transient, UInt8(SQLITE_UTF8))
+                }
+            case .blob(let buffer):
+                status = buffer.withUnsafeReadableBytes { bytes in
+                    sqlite_nio_sqlite3_bind_blob64(statement, index, bytes.baseAddress, UInt64(bytes.count), transient)
+                }
+            case .null:
+                status = sqlite_nio_sqlite3_bind_null(statement, index)
+            }
+            guard status == SQLITE_OK else { throw SQLiteDirectError(db: db, code: status) }
+        }
+    }
+
+    private static func value(of statement: OpaquePointer, at index: Int32) -> SQLiteData {
+        switch sqlite_nio_sqlite3_column_type(statement, index) {
+        case SQLITE_INTEGER:
+            return .integer(Int(sqlite_nio_sqlite3_column_int64(statement, index)))
+        case SQLITE_FLOAT:
+            return .float(sqlite_nio_sqlite3_column_double(statement, index))
+        case SQLITE_TEXT:
+            guard let text = sqlite_nio_sqlite3_column_text(statement, index) else { return .text("") }
+            let count = Int(sqlite_nio_sqlite3_column_bytes(statement, index))
+            return .text(String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self))
+        case SQLITE_BLOB:
+            let count = Int(sqlite_nio_sqlite3_column_bytes(statement, index))
+            var buffer = ByteBufferAllocator().buffer(capacity: count)
+            if let bytes = sqlite_nio_sqlite3_column_blob(statement, index) {
+                buffer.writeBytes(UnsafeRawBufferPointer(start: bytes, count: count))
+            }
+            return .blob(buffer)
+        default:
+            return .null
+        }
+    }
+}
+
+/// An error reported by SQLite, with its (extended) result code.
+struct SQLiteDirectError: Error, CustomStringConvertible {
+    let code: Int32
+    let message: String
+
+    init(code: Int32, message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    init(db: OpaquePointer, code: Int32) {
+        self.code = code
+        self.message = String(cString: sqlite_nio_sqlite3_errmsg(db))
+    }
+
+    var description: String { "SQLite error \(code): \(message)" }
+}
+
+/// The column names of a statement, shared by all its rows.
+final class SQLiteDirectColumns: Sendable {
+    let names: [String]
+    private let indexes: [String: Int]
+
+    init(names: [String]) {
+        self.names = names
+        // The first of duplicate names wins, as in SQLiteNIO.
+        self.indexes = Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    func index(of name: String) -> Int? { indexes[name] }
+}
+
+/// One result row, decoded like SQLiteKit's rows (same `SQLiteDataDecoder`).
+struct SQLiteDirectRow: SQLRow {
+    let columns: SQLiteDirectColumns
+    let values: [SQLiteData]
+
+    var allColumns: [String] { columns.names }
+
+    func contains(column: String) -> Bool { columns.index(of: column) != nil }
+
+    func decodeNil(column: String) throws -> Bool {
+        guard let index = columns.index(of: column) else { return true }
+        return values[index] == .null
+    }
+
+    func decode<D: Decodable>(column: String, as type: D.Type) throws -> D {
+        guard let index = columns.index(of: column) else {
+            throw DecodingError.keyNotFound(
+                SQLiteDirectColumnKey(column), .init(codingPath: [], debugDescription: "no column \(column) in the row"))
+        }
+        return try SQLiteDirectDatabase.decoder.decode(D.self, from: values[index])
+    }
+}
+
+private struct SQLiteDirectColumnKey: CodingKey {
+    let stringValue: String
+    var intValue: Int? { nil }
+    init(_ name: String) { stringValue = name }
+    init?(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}
+
+/// `SQLDatabase` over a direct connection: serializes with SQLite's dialect and runs in place.
+struct SQLiteDirectDatabase: SQLDatabase {
+    static let encoder = SQLiteDataEncoder()
+    static let decoder = SQLiteDataDecoder()
+
+    let connection: SQLiteDirectConnection
+
+    var logger: Logger { connection.logger }
+    var eventLoop: any EventLoop { MultiThreadedEventLoopGroup.singleton.any() }
+    var version: (any SQLDatabaseReportedVersion)? { nil }
+    var dialect: any SQLDialect { SQLiteDialect() }
+    var queryLogLevel: Logger.Level? { .trace }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<Void> {
+        let promise = eventLoop.makePromise(of: Void.self)
+        promise.completeWith(Result { try self.executeNow(query, onRow) })
+        return promise.futureResult
+    }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
+        try executeNow(query, onRow)
+    }
+
+    private func executeNow(_ query: any SQLExpression, _ onRow: (any SQLRow) -> Void) throws {
+        let (sql, rawBinds) = serialize(query)
+        if logger.logLevel <= .trace {
+            logger.trace("Executing query", metadata: ["sql": .string(sql), "binds": .array(rawBinds.map { .string("\($0)") })])
+        }
+        let binds = try rawBinds.map { try Self.encoder.encode($0) }
+        try connection.run(sql, binds) { onRow($0) }
+    }
+}

@@ -1,6 +1,7 @@
 import Foundation
 import ReferralCore
 import SQLKit
+import Synchronization
 
 struct SQLProgramRepository: ProgramRepository {
     let db: any SQLDatabase
@@ -14,7 +15,7 @@ struct SQLProgramRepository: ProgramRepository {
         else { return nil }
         return ReferralProgram(
             site: try dialect.site(row),
-            settings: try StoredJSON.decode(ProgramSettings.self, from: try row.string("settings")),
+            settings: try ProgramSettingsCache.decode(try row.string("settings")),
             status: ProgramStatus(rawValue: try row.string("status")) ?? .UNKNOWN,
             revision: try row.int64("revision"),
             createdDate: try dialect.date(row, "created_at"),
@@ -44,5 +45,24 @@ struct SQLProgramRepository: ProgramRepository {
             """
         ).all()
         return !rows.isEmpty
+    }
+}
+
+/// Decoded program settings by their stored JSON text. Every request that applies a program's
+/// rules reads the program, and decoding its JSON was a visible share of those requests; the
+/// text is the key, so a changed program is simply a new entry.
+enum ProgramSettingsCache {
+    /// Past this many entries the cache starts over (one entry per site and program revision).
+    static let limit = 1024
+    private static let entries = Mutex<[String: ProgramSettings]>([:])
+
+    static func decode(_ text: String) throws -> ProgramSettings {
+        if let hit = entries.withLock({ $0[text] }) { return hit }
+        let settings = try StoredJSON.decode(ProgramSettings.self, from: text)
+        entries.withLock { entries in
+            if entries.count >= limit { entries.removeAll(keepingCapacity: true) }
+            entries[text] = settings
+        }
+        return settings
     }
 }

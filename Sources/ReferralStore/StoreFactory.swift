@@ -11,7 +11,7 @@ public enum StoreFactory {
     ///     directory would otherwise make an empty database with its own secrets).
     public static func open(
         _ location: DatabaseLocation, migrate: Bool, mustExist: Bool = false,
-        postgres: PostgresReferralStore.Options = .init(), logger: Logger
+        postgres: PostgresReferralStore.Options = .init(), sqliteSynchronous: SQLiteReferralStore.Synchronous = .full, logger: Logger
     ) async throws -> any ReferralStore {
         switch location {
         case .sqlite(let path):
@@ -22,7 +22,7 @@ public enum StoreFactory {
                     rule: "CUSTOM"
                 )
             }
-            let store = try await SQLiteReferralStore.open(path: path, logger: logger)
+            let store = try await SQLiteReferralStore.open(path: path, synchronous: sqliteSynchronous, logger: logger)
             do {
                 if migrate {
                     try await store.migrate()

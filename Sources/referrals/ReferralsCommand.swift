@@ -32,6 +32,21 @@ struct DatabaseOptions: ParsableArguments {
     @Option(help: "PostgreSQL TLS: disable, prefer or require. Env: REFERRALS_DB_TLS. Default: the URL's sslmode, else prefer")
     var dbTls: String?
 
+    @Option(
+        help: """
+            SQLite durability: full (fsync at every commit; survives power loss) or normal (fsync at checkpoints; \
+            survives a crash of the process, not of the machine). Env: REFERRALS_SQLITE_SYNCHRONOUS. Default: full
+            """)
+    var sqliteSynchronous: String?
+
+    func sqliteSynchronousMode() throws -> SQLiteReferralStore.Synchronous {
+        guard let text = sqliteSynchronous ?? Environment.value("REFERRALS_SQLITE_SYNCHRONOUS") else { return .full }
+        guard let mode = SQLiteReferralStore.Synchronous(rawValue: text.uppercased()) else {
+            throw ValidationError("--sqlite-synchronous: '\(text)' is not one of full, normal")
+        }
+        return mode
+    }
+
     func postgresOptions() throws -> PostgresReferralStore.Options {
         func number(_ flag: Int?, _ variable: String, _ name: String, default value: Int) throws -> Int {
             if let flag { return flag }
@@ -79,7 +94,8 @@ struct DatabaseOptions: ParsableArguments {
     ) async throws -> T {
         let logger = try makeLogger()
         let store = try await StoreFactory.open(
-            try location(), migrate: migrate, mustExist: mustExist, postgres: try postgresOptions(), logger: logger
+            try location(), migrate: migrate, mustExist: mustExist, postgres: try postgresOptions(),
+            sqliteSynchronous: try sqliteSynchronousMode(), logger: logger
         )
         do {
             let result = try await body(store, logger)

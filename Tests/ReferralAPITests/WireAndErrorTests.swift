@@ -24,6 +24,33 @@ struct WireAndErrorTests {
         }
     }
 
+    @Test(
+        "query bodies: bad JSON and non-objects are 400, an absent or null query means the defaults",
+        arguments: [
+            (Paths.customers + "/query", "referringCustomers"), (Paths.friends + "/query", "referredFriends"),
+            (TrackerPaths.events + "/query", "referralEvents"),
+        ])
+    func queryBodies(path: String, items: String) async throws {
+        try await withAPI { _, api in
+            for bad in [
+                #"{"query": {"filter": "#, #"{"query": {}} trailing"#, #"{'query': {}}"#, "[1,]", String(repeating: "[", count: 10_000),
+            ] {
+                let response = try await api.post(path, bad)
+                expectError(response, 400, field: "body")
+                #expect(response.json["details"]?["validationError"] != nil)
+            }
+            for notAnObject in [#"[{"query": {}}]"#, #""query""#, "7", "null"] {
+                expectError(try await api.post(path, notAnObject), 400, field: "body")
+            }
+            for defaults in ["", "{}", #"{"query": null}"#, #"{"query": {}, "extra": [1, 2]}"#, " {\n\t\"query\" : { } } "] {
+                let response = try await api.post(path, defaults)
+                expectOK(response)
+                #expect(response.json[items] == .array([]))
+            }
+            expectError(try await api.post(path, #"{"query": "all"}"#), 400)
+        }
+    }
+
     @Test("unknown input fields are ignored")
     func unknownFieldsIgnored() async throws {
         try await withAPI { _, api in

@@ -39,6 +39,26 @@ enum WireJSON {
         }
     }
 
+    /// A query body, `{"query": …}`: the query's shape is only known at run time, so the body
+    /// is parsed straight into `JSONValue` instead of through `Codable`, which guesses each
+    /// value's type by trial and error. Errors match `decode`'s.
+    static func decodeQuery(from request: Request, context: ReferralRequestContext) async throws -> QueryRequest {
+        var request = request
+        let buffer = try await request.collectBody(upTo: context.maxUploadSize)
+        guard buffer.readableBytes > 0 else { return QueryRequest(query: nil) }
+        let body: JSONValue
+        do {
+            body = try JSONValue.parse(buffer.readableBytesView)
+        } catch {
+            throw ReferralError.validation(field: "body", "is not valid JSON", rule: "FORMAT")
+        }
+        guard case .object(let members) = body else {
+            throw ReferralError.validation(field: "body", "must be an object", rule: "TYPE")
+        }
+        guard let query = members["query"], query != .null else { return QueryRequest(query: nil) }
+        return QueryRequest(query: query)
+    }
+
     static func translate(_ error: DecodingError) -> ReferralError {
         func path(_ codingPath: [any CodingKey], appending key: (any CodingKey)? = nil) -> String {
             var text = ""

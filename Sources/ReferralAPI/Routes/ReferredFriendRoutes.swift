@@ -20,7 +20,7 @@ struct ReferredFriendRoutes {
             }
             group.post("query") { request, context in
                 let caller = try await auth.caller(for: request)
-                let body = try await WireJSON.decode(QueryRequest.self, from: request, context: context)
+                let body = try await WireJSON.decodeQuery(from: request, context: context)
                 let page = try await friends.query(caller, body.query)
                 return WireJSON.response(
                     ReferredFriendsPage(referredFriends: page.items.map(ReferredFriendDTO.init), metadata: .init(page)))

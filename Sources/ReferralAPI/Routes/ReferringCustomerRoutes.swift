@@ -20,7 +20,7 @@ struct ReferringCustomerRoutes {
             }
             group.post("query") { request, context in
                 let caller = try await auth.caller(for: request)
-                let body = try await WireJSON.decode(QueryRequest.self, from: request, context: context)
+                let body = try await WireJSON.decodeQuery(from: request, context: context)
                 let page = try await customers.query(caller, body.query)
                 return WireJSON.response(
                     ReferringCustomersPage(referringCustomers: page.items.map(ReferringCustomerDTO.init), metadata: .init(page))

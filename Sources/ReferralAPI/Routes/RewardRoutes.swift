@@ -53,7 +53,7 @@ struct TrackerRoutes {
             }
             group.post("query") { request, context in
                 let caller = try await auth.caller(for: request)
-                let body = try await WireJSON.decode(QueryRequest.self, from: request, context: context)
+                let body = try await WireJSON.decodeQuery(from: request, context: context)
                 let page = try await tracker.queryEvents(caller, body.query)
                 return WireJSON.response(ReferralEventsPage(referralEvents: page.items.map(ReferralEventDTO.init), metadata: .init(page)))
             }

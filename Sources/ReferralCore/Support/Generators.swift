@@ -83,12 +83,61 @@ public enum UUIDv7 {
 }
 
 extension UUID {
-    /// The lowercase string form used on the wire and in storage.
-    public var lowercased: String { uuidString.lowercased() }
+    /// The lowercase string form used on the wire and in storage. Formatted by hand: Foundation
+    /// goes through `snprintf` and `lowercased()` copies again, on every id of every row.
+    public var lowercased: String {
+        withUnsafeBytes(of: uuid) { bytes in
+            String(unsafeUninitializedCapacity: 36) { text in
+                var position = 0
+                for (index, byte) in bytes.enumerated() {
+                    if index == 4 || index == 6 || index == 8 || index == 10 {
+                        text[position] = UInt8(ascii: "-")
+                        position += 1
+                    }
+                    text[position] = Self.hexDigits[Int(byte >> 4)]
+                    text[position + 1] = Self.hexDigits[Int(byte & 0x0F)]
+                    position += 2
+                }
+                return position
+            }
+        }
+    }
 
     /// Parses a UUID in any case; nil for anything else.
     public init?(lowercasedOrAny text: String) {
-        guard text.utf8.count == 36 else { return nil }
-        self.init(uuidString: text)
+        var text = text
+        guard let value = text.withUTF8({ Self.parse($0) }) else { return nil }
+        self.init(uuid: value)
+    }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    /// `8-4-4-4-12` hexadecimal digits, either case.
+    private static func parse(_ utf8: UnsafeBufferPointer<UInt8>) -> uuid_t? {
+        guard utf8.count == 36 else { return nil }
+        var bytes = [UInt8](repeating: 0, count: 16)
+        var position = 0
+        for index in 0..<16 {
+            if index == 4 || index == 6 || index == 8 || index == 10 {
+                guard utf8[position] == UInt8(ascii: "-") else { return nil }
+                position += 1
+            }
+            guard let high = nibble(utf8[position]), let low = nibble(utf8[position + 1]) else { return nil }
+            bytes[index] = high << 4 | low
+            position += 2
+        }
+        return (
+            bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+            bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]
+        )
+    }
+
+    private static func nibble(_ character: UInt8) -> UInt8? {
+        switch character {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): character - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): character - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): character - UInt8(ascii: "A") + 10
+        default: nil
+        }
     }
 }

@@ -34,7 +34,7 @@ extension StoreDialect {
         switch self {
         case .sqlite:
             let text = try row.decode(column: column, as: String.self)
-            guard let id = UUID(uuidString: text) else { throw StoreInvariantError("column \(column) holds '\(text)', not a UUID") }
+            guard let id = UUID(lowercasedOrAny: text) else { throw StoreInvariantError("column \(column) holds '\(text)', not a UUID") }
             return id
         case .postgres:
             return try row.decode(column: column, as: UUID.self)

@@ -173,7 +173,7 @@ struct SQLDataTransfer: DataTransferRepository {
             guard let text = value.stringValue else { throw invalid() }
             return "\(bind: text)"
         case .id:
-            guard let text = value.stringValue, let id = UUID(uuidString: text) else { throw invalid() }
+            guard let text = value.stringValue, let id = UUID(lowercasedOrAny: text) else { throw invalid() }
             return "\(bind: dialect.bind(id))"
         case .timestamp:
             guard case .number(let number) = value, number.rounded() == number else { throw invalid() }

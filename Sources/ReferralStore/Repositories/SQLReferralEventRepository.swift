@@ -69,7 +69,7 @@ struct SQLReferralEventRepository: ReferralEventRepository {
             """
             SELECT \(unsafeRaw: Self.columns) FROM referral_events
             WHERE site_id = \(bind: site.rawValue) AND \(compiled.whereClause)
-            ORDER BY \(compiled.orderBy) LIMIT \(bind: compiled.limit)
+            ORDER BY \(compiled.orderBy) LIMIT \(unsafeRaw: String(compiled.limit))
             """
         ).all().map(decode)
     }

@@ -90,7 +90,7 @@ struct SQLReferralRewardRepository: ReferralRewardRepository {
             """
             SELECT \(unsafeRaw: Self.columns) FROM referral_rewards
             WHERE site_id = \(bind: site.rawValue) \(receiver) AND \(compiled.whereClause)
-            ORDER BY \(compiled.orderBy) LIMIT \(bind: compiled.limit)
+            ORDER BY \(compiled.orderBy) LIMIT \(unsafeRaw: String(compiled.limit))
             """
         ).all().map({ try decode($0) })
     }

@@ -74,7 +74,7 @@ struct SQLReferredFriendRepository: ReferredFriendRepository {
             SELECT \(unsafeRaw: Self.columns) FROM referred_friends
             WHERE site_id = \(bind: site.rawValue) AND deleted_at IS NULL AND \(compiled.whereClause)
             ORDER BY \(compiled.orderBy)
-            LIMIT \(bind: compiled.limit)
+            LIMIT \(unsafeRaw: String(compiled.limit))
             """
         return try await db.raw(sql).all().map(decode)
     }

@@ -70,7 +70,7 @@ struct SQLReferringCustomerRepository: ReferringCustomerRepository {
             SELECT \(unsafeRaw: Self.columns) FROM referring_customers
             WHERE site_id = \(bind: site.rawValue) AND deleted_at IS NULL AND \(compiled.whereClause)
             ORDER BY \(compiled.orderBy)
-            LIMIT \(bind: compiled.limit)
+            LIMIT \(unsafeRaw: String(compiled.limit))
             """
         return try await db.raw(sql).all().map(decode)
     }

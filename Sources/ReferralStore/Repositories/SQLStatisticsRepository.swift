@@ -125,7 +125,7 @@ struct SQLStatisticsRepository: StatisticsRepository {
             """
             SELECT *, \(unsafeRaw: dialect.amountUnits("total_amount")) AS total_amount_units FROM referring_customer_totals
             WHERE site_id = \(bind: site.rawValue) \(Self.contactFilter(contactIDs, column: "contact_id")) AND \(compiled.whereClause)
-            ORDER BY \(compiled.orderBy) LIMIT \(bind: compiled.limit)
+            ORDER BY \(compiled.orderBy) LIMIT \(unsafeRaw: String(compiled.limit))
             """
         ).all().map { row in
             ReferringCustomerTotal(
@@ -163,7 +163,7 @@ struct SQLStatisticsRepository: StatisticsRepository {
             FROM referred_friend_actions a
             LEFT JOIN referral_rewards r ON r.site_id = a.site_id AND r.id = a.reward_id
             WHERE a.site_id = \(bind: site.rawValue) \(Self.contactFilter(contactIDs, column: "a.contact_id")) AND \(compiled.whereClause)
-            ORDER BY \(compiled.orderBy) LIMIT \(bind: compiled.limit)
+            ORDER BY \(compiled.orderBy) LIMIT \(unsafeRaw: String(compiled.limit))
             """
         ).all().map { row in
             ReferredFriendActivity(

@@ -247,7 +247,14 @@ struct SQLiteDirectRow: SQLRow {
             throw DecodingError.keyNotFound(
                 SQLiteDirectColumnKey(column), .init(codingPath: [], debugDescription: "no column \(column) in the row"))
         }
-        return try SQLiteDirectDatabase.decoder.decode(D.self, from: values[index])
+        let value = values[index]
+        // The column types the repositories read, without SQLiteKit's dynamic casts.
+        switch value {
+        case .text(let text) where D.self == String.self: return unsafeBitCast(text, to: D.self)
+        case .integer(let number) where D.self == Int64.self: return unsafeBitCast(Int64(number), to: D.self)
+        case .integer(let number) where D.self == Int.self: return unsafeBitCast(number, to: D.self)
+        default: return try SQLiteDirectDatabase.decoder.decode(D.self, from: value)
+        }
     }
 }
 
@@ -287,7 +294,22 @@ struct SQLiteDirectDatabase: SQLDatabase {
         if logger.logLevel <= .trace {
             logger.trace("Executing query", metadata: ["sql": .string(sql), "binds": .array(rawBinds.map { .string("\($0)") })])
         }
-        let binds = try rawBinds.map { try Self.encoder.encode($0) }
+        let binds = try rawBinds.map(Self.data(for:))
         try connection.run(sql, binds) { onRow($0) }
+    }
+
+    /// The bind values the repositories use, converted without SQLiteKit's dynamic casts and
+    /// encoder; anything else goes through `SQLiteDataEncoder` as before.
+    static func data(for value: any Encodable & Sendable) throws -> SQLiteData {
+        switch value {
+        case let text as String: .text(text)
+        case let number as Int64: .integer(Int(number))
+        case let number as Int: .integer(number)
+        case let flag as Bool: .integer(flag ? 1 : 0)
+        case let number as Double: .float(number)
+        case let optional as String?: optional.map { .text($0) } ?? .null
+        case let optional as Int64?: optional.map { .integer(Int($0)) } ?? .null
+        default: try encoder.encode(value)
+        }
     }
 }

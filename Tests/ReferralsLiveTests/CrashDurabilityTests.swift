@@ -6,10 +6,13 @@ import Testing
 /// acknowledged write: an acknowledged write survives a crash of the server process.
 @Suite("Live server", .serialized)
 struct CrashDurabilityTests {
-    @Test("every acknowledged write survives kill -9")
-    func survivesKill9() async throws {
+    /// On SQLite, under both durability settings: NORMAL skips the fsync at commit but must
+    /// still survive a crash of the process (PostgreSQL ignores the setting).
+    @Test("every acknowledged write survives kill -9", arguments: ["full", "normal"])
+    func survivesKill9(synchronous: String) async throws {
+        let environment = ["REFERRALS_SQLITE_SYNCHRONOUS": synchronous]
         try await withLiveDatabase { database in
-            let server = try LiveServer(database: database.argument)
+            let server = try LiveServer(database: database.argument, environment: environment)
             let (status, programBody) = try await server.call("GET", "/_api/referral-programs/v1/program")
             #expect(status == 200)
             let revision = try #require((programBody["referralProgram"] as? [String: Any])?["revision"] as? String)
@@ -47,7 +50,7 @@ struct CrashDurabilityTests {
             }
 
             server.kill9()
-            let restarted = try LiveServer(database: database.argument)
+            let restarted = try LiveServer(database: database.argument, environment: environment)
 
             let (_, program) = try await restarted.call("GET", "/_api/referral-programs/v1/program")
             #expect((program["referralProgram"] as? [String: Any])?["status"] as? String == "ACTIVE")

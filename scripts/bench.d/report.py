@@ -112,7 +112,8 @@ def main():
     out.append(f"Machine: {machine['cores']} cores, {machine['cpu']}, {machine['memoryGiB']} GiB RAM, {machine['os']}; "
                f"load average before the run {machine['loadBefore']}")
     out.append(f"Load: wrk {machine['wrk']}, {machine['threads']} threads, {machine['connections']} connections, "
-               f"{machine['duration']} s per scenario after a {machine['warmup']} s warm-up; binary {machine['binary']}")
+               f"{machine['duration']} s per scenario after a {machine['warmup']} s warm-up; binary {machine['binary']}; "
+               f"SQLite synchronous={machine.get('sqliteSynchronous', 'FULL')}")
     for run in runs:
         d = run["dataset"]
         out.append(f"Run {run['label']}: {d['sites']} sites, {d['referringCustomers']:,} referring customers, "

@@ -95,8 +95,10 @@ final class SQLiteDirectConnection: Sendable {
             let (statement, columns, cached) = try Self.prepare(sql, db: db, cache: &state.statements)
             defer {
                 if cached {
+                    // No sqlite3_clear_bindings: every run binds every parameter (checked
+                    // below), and clearing marks a statement whose plan looked at a bound
+                    // value as expired, so it would be compiled again on every run.
                     sqlite_nio_sqlite3_reset(statement)
-                    sqlite_nio_sqlite3_clear_bindings(statement)
                 } else {
                     sqlite_nio_sqlite3_finalize(statement)
                 }
@@ -148,6 +150,11 @@ final class SQLiteDirectConnection: Sendable {
     }
 
     private static func bind(_ binds: [SQLiteData], to statement: OpaquePointer, db: OpaquePointer) throws {
+        let expected = Int(sqlite_nio_sqlite3_bind_parameter_count(statement))
+        guard binds.count == expected else {
+            throw SQLiteDirectError(
+                code: SQLITE_RANGE, message: "the statement has \(expected) parameters, \(binds.count) values were bound")
+        }
         let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
         for (offset, bind) in binds.enumerated() {
             let index = Int32(offset + 1)

@@ -8,7 +8,7 @@ import ReferralCore
 enum WireJSON {
     static func response(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
+        encoder.outputFormatting = [.withoutEscapingSlashes]
         let data: Data
         do {
             data = try encoder.encode(value)

@@ -5,6 +5,8 @@ public protocol ReferralEventRepository: Sendable {
     /// event that recorded it (an order counts once per site).
     func insert(_ event: ReferralEvent) async throws -> InsertOutcome<ReferralEvent>
     func find(id: UUID, site: SiteID) async throws -> ReferralEvent?
+    /// The action event that recorded `orderID` on the site, if any.
+    func find(orderID: String, site: SiteID) async throws -> ReferralEvent?
     /// Up to `query.limit + 1` events in the query's fetch order.
     func query(_ query: ParsedQuery, site: SiteID) async throws -> [ReferralEvent]
 }

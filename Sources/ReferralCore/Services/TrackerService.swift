@@ -60,23 +60,34 @@ public struct TrackerService: Sendable {
         guard violations.isEmpty else { throw ReferralError.validation(violations) }
         let site = caller.site
         let generators = self.generators
+        // A repeated order id (a retry, a replayed webhook) changes nothing: answer it from a
+        // reader, as the write below would, and leave the single writer to new orders.
+        let orderID = action.orderID
+        let repeated = try await store.read { tx -> ReferralEvent? in
+            _ = try await Self.reportedFriend(action, site: site, in: tx)
+            return try await tx.referralEvents.find(orderID: orderID, site: site)
+        }
+        if let repeated { return repeated }
         return try await store.write { tx in
-            let friend: ReferredFriend
-            if let text = action.referredFriendID {
-                guard let id = UUID(lowercasedOrAny: text), let found = try await tx.referredFriends.find(id: id, site: site) else {
-                    throw ReferralError.referredFriendNotFound(text)
-                }
-                friend = found
-            } else {
-                let contactID = action.contactID ?? ""
-                guard let found = try await tx.referredFriends.find(contactID: contactID, site: site) else {
-                    throw ReferralError.notFound("REFERRED_FRIEND_NOT_FOUND", "Contact \(contactID) was not referred.", id: contactID)
-                }
-                friend = found
-            }
+            let friend = try await Self.reportedFriend(action, site: site, in: tx)
             let program = try await ProgramService.provision(site, in: tx, generators: generators)
             return try await ReferralEngine.actionReported(action, by: friend, program: program, in: tx, generators: generators)
         }
+    }
+
+    /// The friend an action names, by id or by contact.
+    private static func reportedFriend(_ action: ReportedAction, site: SiteID, in tx: any StoreTransaction) async throws -> ReferredFriend {
+        if let text = action.referredFriendID {
+            guard let id = UUID(lowercasedOrAny: text), let found = try await tx.referredFriends.find(id: id, site: site) else {
+                throw ReferralError.referredFriendNotFound(text)
+            }
+            return found
+        }
+        let contactID = action.contactID ?? ""
+        guard let found = try await tx.referredFriends.find(contactID: contactID, site: site) else {
+            throw ReferralError.notFound("REFERRED_FRIEND_NOT_FOUND", "Contact \(contactID) was not referred.", id: contactID)
+        }
+        return found
     }
 
     public func event(_ caller: Caller, id: String) async throws -> ReferralEvent {

@@ -42,11 +42,7 @@ struct SQLReferralEventRepository: ReferralEventRepository {
         {
             return .duplicate(original)
         }
-        if let orderID = kind.orderID,
-            let original = try await db.raw(
-                "SELECT \(unsafeRaw: Self.columns) FROM referral_events WHERE site_id = \(bind: event.site.rawValue) AND order_id = \(bind: orderID)"
-            ).first().map(decode)
-        {
+        if let orderID = kind.orderID, let original = try await find(orderID: orderID, site: event.site) {
             return .duplicate(original)
         }
         return .collision
@@ -55,6 +51,12 @@ struct SQLReferralEventRepository: ReferralEventRepository {
     func find(id: UUID, site: SiteID) async throws -> ReferralEvent? {
         try await db.raw(
             "SELECT \(unsafeRaw: Self.columns) FROM referral_events WHERE site_id = \(bind: site.rawValue) AND id = \(bind: dialect.bind(id))"
+        ).first().map(decode)
+    }
+
+    func find(orderID: String, site: SiteID) async throws -> ReferralEvent? {
+        try await db.raw(
+            "SELECT \(unsafeRaw: Self.columns) FROM referral_events WHERE site_id = \(bind: site.rawValue) AND order_id = \(bind: orderID)"
         ).first().map(decode)
     }
 

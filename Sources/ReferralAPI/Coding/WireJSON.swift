@@ -7,22 +7,26 @@ import ReferralCore
 /// reported as field violations with the request path of the bad field.
 enum WireJSON {
     static func response(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        let data: Data
-        do {
-            data = try encoder.encode(value)
-        } catch {
+        guard let body = encode(value) else {
             // Our DTOs always encode; this is a bug, not an input problem.
             return Response(
                 status: .internalServerError, headers: [.contentType: "application/json"],
                 body: .init(byteBuffer: ByteBuffer(string: #"{"message":"","details":{}}"#)))
         }
-        return Response(
-            status: status,
-            headers: [.contentType: "application/json"],
-            body: .init(byteBuffer: ByteBuffer(bytes: data))
-        )
+        return response(encoded: body, status: status)
+    }
+
+    /// A response with an already encoded JSON body.
+    static func response(encoded body: ByteBuffer, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: body))
+    }
+
+    /// The wire JSON of `value`; nil only if a DTO fails to encode (a bug).
+    static func encode(_ value: some Encodable) -> ByteBuffer? {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        guard let data = try? encoder.encode(value) else { return nil }
+        return ByteBuffer(bytes: data)
     }
 
     /// Decodes the request body; an empty body decodes as `{}`.

@@ -139,6 +139,21 @@ struct ReferredFriendRouteTests {
             let referrerID = try #require(friends["friend-3"]?.string("referringCustomerId"))
             let byReferrer = try await api.post(query, #"{"query": {"filter": {"referringCustomerId": {"$eq": "\#(referrerID)"}}}}"#)
             #expect(contacts(byReferrer) == ["friend-3"])
+            // Ids compare as their lowercase text on both databases (PostgreSQL compares them as
+            // uuid, to use the index): other spellings and non-UUIDs match nothing.
+            for other in [referrerID.uppercased(), "not-a-uuid", ""] {
+                let none = try await api.post(query, #"{"query": {"filter": {"referringCustomerId": "\#(other)"}}}"#)
+                expectOK(none)
+                #expect(contacts(none).isEmpty, "\(other)")
+                let notOther = try await api.post(query, #"{"query": {"filter": {"$not": {"referringCustomerId": "\#(other)"}}}}"#)
+                #expect(contacts(notOther).count == 3, "\(other)")
+            }
+            let inList = try await api.post(
+                query,
+                #"{"query": {"filter": {"referringCustomerId": {"$in": ["junk", "\#(referrerID)", "\#(referrerID.uppercased())"]}}}}"#)
+            #expect(contacts(inList) == ["friend-3"])
+            let notReferrer = try await api.post(query, #"{"query": {"filter": {"$not": {"referringCustomerId": "\#(referrerID)"}}}}"#)
+            #expect(Set(contacts(notReferrer)) == ["friend-1", "friend-2"])
 
             for order in ["ASC", "DESC"] {
                 let sorted = try await api.post(

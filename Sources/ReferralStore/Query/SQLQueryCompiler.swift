@@ -90,6 +90,7 @@ public struct SQLQueryCompiler: Sendable {
         func present(_ test: SQLQueryString) -> SQLQueryString { "(\(unsafeRaw: column) IS NOT NULL AND \(test))" }
         func absentOr(_ test: SQLQueryString) -> SQLQueryString { "(\(unsafeRaw: column) IS NULL OR \(test))" }
 
+        if let native = Self.uuidColumn(column), let test = uuidComparison(native, op, operand) { return test }
         switch (op, operand) {
         case (.exists, .bool(let exists)):
             return "\(unsafeRaw: column) IS \(unsafeRaw: exists ? "NOT NULL" : "NULL")"
@@ -115,6 +116,38 @@ public struct SQLQueryCompiler: Sendable {
             // The parser never pairs an operator with another operand shape; fail closed if one is built by hand.
             return Self.alwaysFalse
         }
+    }
+
+    /// Equality on a PostgreSQL `uuid` column, compared as `uuid` so that its index serves it
+    /// (`id::text = $1` can't use one: the referred-friends-by-referrer query scanned the table).
+    /// A value that is not a lowercase UUID can't equal a stored id, as with text comparison.
+    private func uuidComparison(_ native: String, _ op: FilterOperator, _ operand: FilterOperand) -> SQLQueryString? {
+        func ids(_ values: [FilterScalar]) -> [UUID]? {
+            var ids: [UUID] = []
+            for value in values {
+                guard case .string(let text) = value else { return nil }
+                if let id = UUID(lowercasedOrAny: text), id.lowercased == text { ids.append(id) }
+            }
+            return ids
+        }
+        let guarded = { (test: SQLQueryString) -> SQLQueryString in "(\(unsafeRaw: native) IS NOT NULL AND \(test))" }
+        switch (op, operand) {
+        case (.eq, .scalar(let value)):
+            guard let found = ids([value]) else { return nil }
+            guard let id = found.first else { return Self.alwaysFalse }
+            return guarded("\(unsafeRaw: native) = \(bind: id)")
+        case (.in, .list(let values)), (.hasSome, .list(let values)):
+            guard let found = ids(values) else { return nil }
+            guard !found.isEmpty else { return Self.alwaysFalse }
+            return guarded("\(unsafeRaw: native) IN (\(found.map { "\(bind: $0)" as SQLQueryString }.joined(separator: ", ")))")
+        default:
+            return nil
+        }
+    }
+
+    /// The `uuid` column behind a `column::text` query column (PostgreSQL only).
+    private static func uuidColumn(_ column: String) -> String? {
+        column.hasSuffix("::text") ? String(column.dropLast("::text".count)) : nil
     }
 
     /// Escapes the `LIKE` wildcards and the escape character itself, so a prefix matches literally.

@@ -23,10 +23,8 @@ enum WireJSON {
 
     /// The wire JSON of `value`; nil only if a DTO fails to encode (a bug).
     static func encode(_ value: some Encodable) -> ByteBuffer? {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        guard let data = try? encoder.encode(value) else { return nil }
-        return ByteBuffer(bytes: data)
+        guard let bytes = try? ResponseJSONEncoder().encode(value) else { return nil }
+        return ByteBuffer(bytes: bytes)
     }
 
     /// Decodes the request body; an empty body decodes as `{}`.

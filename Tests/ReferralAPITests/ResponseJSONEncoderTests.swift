@@ -1,0 +1,94 @@
+import Foundation
+import ReferralCore
+import Testing
+
+@testable import ReferralAPI
+
+/// The response encoder must write what Foundation's `JSONEncoder` (`.withoutEscapingSlashes`)
+/// writes for every shape the DTOs use: the same scalars byte for byte, the same values, and
+/// object keys in declaration order (Foundation's order varies between processes).
+@Suite("Response JSON encoder")
+struct ResponseJSONEncoderTests {
+    enum Colour: String, Codable, Sendable { case red = "RED", blue = "BLUE" }
+
+    struct Leaf: Codable, Equatable {
+        var name: String
+        var count: Int
+        var ratio: Double
+        var flag: Bool
+        var note: String?
+        var big: Int64?
+    }
+
+    struct Tree: Codable {
+        var id: String
+        var leaves: [Leaf]
+        var nested: [[Int]]
+        var colour: Colour
+        var colours: [Colour]
+        var optionalLeaf: Leaf?
+        var nothing: String?
+        var empty: [String]
+        var emptyObject: [String: Int]
+        var map: [String: String]
+        var json: JSONValue
+        var revision: String
+    }
+
+    static func foundation(_ value: some Encodable) throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return Array(try encoder.encode(value))
+    }
+
+    static let strings = [
+        "", "plain", "quote \" backslash \\ slash / done", "tab\tnew\nline\r", "\u{01}\u{08}\u{0C}\u{1F}\u{7F}", "é€😀 ünïcödé",
+        "\u{2028}\u{2029}", "<script>&amp;</script>",
+    ]
+    static let doubles: [Double] = [
+        0, -0.0, 1, -1, 0.1, 49.9, 49.90, 1e-7, 1.5e-5, 1e15, 1e16, 1e21, 123_456_789.125, -2.5, 1.0 / 3.0, .pi,
+    ]
+
+    @Test("strings, numbers and booleans match JSONEncoder")
+    func scalars() throws {
+        for text in Self.strings {
+            #expect(try ResponseJSONEncoder().encode([text]) == Self.foundation([text]), "\(text.debugDescription)")
+        }
+        for number in Self.doubles {
+            #expect(try ResponseJSONEncoder().encode([number]) == Self.foundation([number]), "\(number)")
+        }
+        let integers: [Int64] = [0, 1, -1, .max, .min]
+        #expect(try ResponseJSONEncoder().encode(integers) == Self.foundation(integers))
+        #expect(try ResponseJSONEncoder().encode([true, false]) == Self.foundation([true, false]))
+    }
+
+    @Test("nested objects, arrays, optionals, enums and JSONValue match JSONEncoder")
+    func trees() throws {
+        var generator = SystemRandomNumberGenerator()
+        for round in 0..<50 {
+            let leaves = (0..<Int.random(in: 0...4, using: &generator)).map { index in
+                Leaf(
+                    name: Self.strings.randomElement(using: &generator)!, count: Int.random(in: -1000...1000, using: &generator),
+                    ratio: Self.doubles.randomElement(using: &generator)!, flag: Bool.random(using: &generator),
+                    note: Bool.random(using: &generator) ? nil : "note \(index)", big: Bool.random(using: &generator) ? nil : .max)
+            }
+            let tree = Tree(
+                id: "tree-\(round)", leaves: leaves, nested: [[], [1, 2], [3]], colour: .red, colours: [.blue, .red],
+                optionalLeaf: leaves.first, nothing: nil, empty: [], emptyObject: [:], map: ["only": "one"],
+                json: .object(["a": .array([.null, .bool(true), .number(2.5), .string("x/y")])]), revision: "\(round)")
+            // Foundation keeps object keys in a hash table, so its key order varies between
+            // processes: compare the values, and the order separately.
+            let ours = try ResponseJSONEncoder().encode(tree)
+            #expect(try JSONValue.parse(ours) == JSONValue.parse(Self.foundation(tree)))
+            let text = String(decoding: ours, as: UTF8.self)
+            #expect(text.hasPrefix(#"{"id":"tree-\#(round)","leaves":["#), "keys come in declaration order: \(text)")
+            #expect(text.hasSuffix(#""revision":"\#(round)"}"#), "keys come in declaration order: \(text)")
+        }
+    }
+
+    @Test("a number JSON can't hold is an error, not invalid output")
+    func nonFinite() {
+        #expect(throws: EncodingError.self) { try ResponseJSONEncoder().encode([Double.nan]) }
+        #expect(throws: EncodingError.self) { try ResponseJSONEncoder().encode([Double.infinity]) }
+    }
+}

@@ -47,13 +47,15 @@ public enum UUIDv7 {
     private static let lowLimit: UInt64 = 1 << 62
     private static let highLimit: UInt64 = 1 << 12
 
-    public static func generate(at date: Date = Date()) -> UUID {
-        var generator = SystemRandomNumberGenerator()
-        let requested = UInt64(max(0, date.milliseconds))
+    /// A new id for now, ordered after every id this process made before (unless the clock
+    /// stepped back by 10 s or more).
+    public static func generate() -> UUID {
+        let now = UInt64(max(0, Date().milliseconds))
         let (millis, high, low) = last.withLock { last -> (UInt64, UInt64, UInt64) in
+            var generator = SystemRandomNumberGenerator()
             // The same millisecond, or a clock that stepped back a little: continue after the
-            // previous id. (An explicitly old date, as tests pass, starts afresh at that date.)
-            if requested <= last.millis && last.millis - requested < 10_000 {
+            // previous id.
+            if now <= last.millis && last.millis - now < 10_000 {
                 last.low += UInt64.random(in: 1...(1 << 24), using: &generator)
                 if last.low >= lowLimit {
                     last.low -= lowLimit
@@ -63,13 +65,28 @@ public enum UUIDv7 {
                 // 2^74 ids in one millisecond would be needed to get here; move to the next one.
                 last.millis += 1
             } else {
-                last.millis = requested
+                last.millis = now
             }
-            // Fresh random bits, leaving headroom below the top so increments rarely carry.
-            last.high = UInt64.random(in: 0..<highLimit, using: &generator) & 0x7FF
-            last.low = UInt64.random(in: 0..<lowLimit, using: &generator)
+            (last.high, last.low) = freshRandom(&generator)
             return (last.millis, last.high, last.low)
         }
+        return make(millis: millis, high: high, low: low)
+    }
+
+    /// An id for an explicit time (the seed command's back-dated rows, tests): random within
+    /// its millisecond, and independent of the ids made for now.
+    public static func generate(at date: Date) -> UUID {
+        var generator = SystemRandomNumberGenerator()
+        let (high, low) = freshRandom(&generator)
+        return make(millis: UInt64(max(0, date.milliseconds)), high: high, low: low)
+    }
+
+    /// Random bits with headroom below the top, so increments rarely carry.
+    private static func freshRandom(_ generator: inout SystemRandomNumberGenerator) -> (high: UInt64, low: UInt64) {
+        (UInt64.random(in: 0..<highLimit, using: &generator) & 0x7FF, UInt64.random(in: 0..<lowLimit, using: &generator))
+    }
+
+    private static func make(millis: UInt64, high: UInt64, low: UInt64) -> UUID {
         var bytes = [UInt8](repeating: 0, count: 16)
         for index in 0..<6 { bytes[index] = UInt8(truncatingIfNeeded: millis >> (8 * (5 - index))) }
         bytes[6] = 0x70 | UInt8(truncatingIfNeeded: high >> 8)  // version 7

@@ -111,12 +111,12 @@ public enum DatabaseLocation: Sendable, Equatable {
     }
 }
 
-/// JSON for stored documents (program settings, change snapshots): stable key order, dates as
-/// milliseconds so nothing is lost.
+/// JSON for stored documents (program settings, change snapshots): dates as milliseconds so
+/// nothing is lost. Keys are not sorted (sorting was a visible share of write CPU); nothing
+/// compares the stored text, and webhook bodies and exports sort their own keys.
 enum StoredJSON {
     static func encode(_ value: some Encodable) throws -> String {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = []
         encoder.dateEncodingStrategy = .millisecondsSince1970
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }

@@ -1,3 +1,5 @@
+import ReferralCore
+
 /// Encodes response DTOs to JSON bytes: the same values and scalar forms as Foundation's
 /// `JSONEncoder` with `.withoutEscapingSlashes`, object keys in declaration order (Foundation's
 /// order varies between processes), and several times faster.
@@ -44,8 +46,6 @@ struct ResponseJSONEncoder {
         }
     }
 
-    private static let hexDigits = Array("0123456789abcdef".utf8)
-
     private static func writeString(_ text: String, into output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
         for byte in text.utf8 {
@@ -59,8 +59,8 @@ struct ResponseJSONEncoder {
             case 0x09: output.append(contentsOf: #"\t"#.utf8)
             case 0..<0x20:
                 output.append(contentsOf: #"\u00"#.utf8)
-                output.append(hexDigits[Int(byte >> 4)])
-                output.append(hexDigits[Int(byte & 0x0F)])
+                output.append(Hex.digits[Int(byte >> 4)])
+                output.append(Hex.digits[Int(byte & 0x0F)])
             default: output.append(byte)
             }
         }

@@ -113,8 +113,8 @@ extension UUID {
                         text[position] = UInt8(ascii: "-")
                         position += 1
                     }
-                    text[position] = Self.hexDigits[Int(byte >> 4)]
-                    text[position + 1] = Self.hexDigits[Int(byte & 0x0F)]
+                    text[position] = Hex.digits[Int(byte >> 4)]
+                    text[position + 1] = Hex.digits[Int(byte & 0x0F)]
                     position += 2
                 }
                 return position
@@ -128,8 +128,6 @@ extension UUID {
         guard let value = text.withUTF8({ Self.parse($0) }) else { return nil }
         self.init(uuid: value)
     }
-
-    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// `8-4-4-4-12` hexadecimal digits, either case.
     private static func parse(_ utf8: UnsafeBufferPointer<UInt8>) -> uuid_t? {

@@ -52,9 +52,9 @@ final class SQLiteDirectConnection: Sendable {
     }
 
     /// Opens (creating if needed) the file in full-mutex mode with extended result codes.
-    static func open(path: String, readOnly: Bool = false, logger: Logger) throws -> SQLiteDirectConnection {
+    static func open(path: String, logger: Logger) throws -> SQLiteDirectConnection {
         var handle: OpaquePointer?
-        let flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_FULLMUTEX
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX
         let status = sqlite_nio_sqlite3_open_v2(path, &handle, flags, nil)
         guard status == SQLITE_OK, let handle else {
             let message = handle.map { String(cString: sqlite_nio_sqlite3_errmsg($0)) } ?? "out of memory"

@@ -33,6 +33,8 @@ final class SQLiteDirectConnection: Sendable {
     private struct State: ~Copyable, @unchecked Sendable {
         var handle: OpaquePointer?
         var statements: [String: CachedStatement] = [:]
+        /// Kept alive while SQLite holds a pointer to it.
+        var walHook: SQLiteWALHook?
 
         deinit {
             for statement in statements.values { sqlite_nio_sqlite3_finalize(statement.handle) }
@@ -79,6 +81,49 @@ final class SQLiteDirectConnection: Sendable {
     /// some errors, such as a full disk).
     var isAutocommit: Bool {
         state.withLock { state in state.handle.map { sqlite_nio_sqlite3_get_autocommit($0) != 0 } ?? true }
+    }
+
+    /// Calls `hook` on the connection's thread after each commit with the number of frames in
+    /// the write-ahead log. This replaces SQLite's automatic checkpoint on this connection, so
+    /// the hook decides when the log is folded back into the database file. The hook runs
+    /// while the connection is in use: it must not run statements on it.
+    func onWALCommit(_ hook: SQLiteWALHook) {
+        state.withLock { state in
+            guard let handle = state.handle else { return }
+            state.walHook = hook
+            let context = Unmanaged.passUnretained(hook).toOpaque()
+            _ = sqlite_nio_sqlite3_wal_hook(
+                handle,
+                { context, db, _, frames in
+                    guard let context else { return SQLITE_OK }
+                    let hook = Unmanaged<SQLiteWALHook>.fromOpaque(context).takeUnretainedValue()
+                    guard hook.body(Int(frames)) else { return SQLITE_OK }
+                    // What SQLite's automatic checkpoint does, here when the hook asks for it.
+                    var log: Int32 = 0
+                    var checkpointed: Int32 = 0
+                    _ = sqlite_nio_sqlite3_wal_checkpoint_v2(db, nil, SQLITE_CHECKPOINT_PASSIVE, &log, &checkpointed)
+                    hook.checkpointed(Int(log), Int(checkpointed))
+                    return SQLITE_OK
+                }, context)
+        }
+    }
+
+    /// Copies what it can of the write-ahead log into the database file without waiting for
+    /// readers or the writer (`SQLITE_CHECKPOINT_PASSIVE`); returns the frames in the log and
+    /// how many of them are now in the database file.
+    @discardableResult
+    func checkpointPassively() throws -> (logFrames: Int, checkpointed: Int) {
+        try state.withLock { state in
+            guard let db = state.handle else {
+                throw SQLiteDirectError(code: SQLITE_MISUSE, message: "the connection is closed")
+            }
+            var log: Int32 = 0
+            var checkpointed: Int32 = 0
+            let status = sqlite_nio_sqlite3_wal_checkpoint_v2(db, nil, SQLITE_CHECKPOINT_PASSIVE, &log, &checkpointed)
+            // BUSY: another connection is checkpointing right now, which is as good.
+            guard status == SQLITE_OK || status == SQLITE_BUSY else { throw SQLiteDirectError(db: db, code: status) }
+            return (Int(log), Int(checkpointed))
+        }
     }
 
     /// The connection as a SQLKit database for the repositories.
@@ -200,6 +245,19 @@ final class SQLiteDirectConnection: Sendable {
         default:
             return .null
         }
+    }
+}
+
+/// What a connection calls after each commit with the frame count of its write-ahead log.
+/// When `body` answers true the connection checkpoints passively there and then, and reports
+/// the outcome to `checkpointed` (frames in the log, frames now in the database file).
+final class SQLiteWALHook: Sendable {
+    let body: @Sendable (Int) -> Bool
+    let checkpointed: @Sendable (Int, Int) -> Void
+
+    init(_ body: @escaping @Sendable (Int) -> Bool, checkpointed: @escaping @Sendable (Int, Int) -> Void) {
+        self.body = body
+        self.checkpointed = checkpointed
     }
 }
 

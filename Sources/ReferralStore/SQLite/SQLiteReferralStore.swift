@@ -28,12 +28,14 @@ public final class SQLiteReferralStore: ReferralStore {
     let logger: Logger
     private let writer: SQLiteWriter
     private let readers: SQLiteReaderPool
+    private let checkpointer: SQLiteCheckpointer
 
-    private init(path: String, logger: Logger, writer: SQLiteWriter, readers: SQLiteReaderPool) {
+    private init(path: String, logger: Logger, writer: SQLiteWriter, readers: SQLiteReaderPool, checkpointer: SQLiteCheckpointer) {
         self.path = path
         self.logger = logger
         self.writer = writer
         self.readers = readers
+        self.checkpointer = checkpointer
     }
 
     /// Opens (creating if needed) the database file. Does not migrate; call `migrate()`.
@@ -48,6 +50,13 @@ public final class SQLiteReferralStore: ReferralStore {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
         let writerConnection = try SQLiteDirectConnection.open(path: path, logger: logger)
+        let checkpointConnection: SQLiteDirectConnection
+        do {
+            checkpointConnection = try SQLiteDirectConnection.open(path: path, logger: logger)
+        } catch {
+            writerConnection.close()
+            throw error
+        }
         var readerConnections: [SQLiteDirectConnection] = []
         do {
             // WAL is a property of the file; set it once from the writer before readers attach.
@@ -59,20 +68,26 @@ public final class SQLiteReferralStore: ReferralStore {
                 try configure(reader, synchronous: synchronous, cacheKiB: readerCacheKiB)
                 try reader.run("PRAGMA query_only = ON", [])
             }
+            try configure(checkpointConnection, synchronous: synchronous, cacheKiB: checkpointCacheKiB)
         } catch {
             writerConnection.close()
+            checkpointConnection.close()
             for reader in readerConnections { reader.close() }
             throw error
         }
+        let checkpointer = SQLiteCheckpointer(connection: checkpointConnection, logger: logger)
+        checkpointer.watch(writerConnection)
         return SQLiteReferralStore(
             path: path, logger: logger, writer: SQLiteWriter(connection: writerConnection, logger: logger),
-            readers: SQLiteReaderPool(connections: readerConnections))
+            readers: SQLiteReaderPool(connections: readerConnections), checkpointer: checkpointer)
     }
 
     /// Page cache of the writer and of each reader. The writer touches index pages all over the
     /// file; the readers mostly the few pages of one lookup. The OS keeps the rest of the file.
     static let writerCacheKiB = 32 * 1024
     static let readerCacheKiB = 8 * 1024
+    /// A checkpoint reads pages from the log, not through the page cache.
+    static let checkpointCacheKiB = 1024
 
     private static func configure(_ connection: SQLiteDirectConnection, synchronous: Synchronous, cacheKiB: Int) throws {
         // A sleeping busy timeout: it only matters when another process (the CLI) holds the
@@ -114,6 +129,7 @@ public final class SQLiteReferralStore: ReferralStore {
     }
 
     public func close() async throws {
+        checkpointer.stop()
         // A final checkpoint folds the WAL back into the main file on a clean shutdown.
         try? await writer.exclusive { db in try await db.raw("PRAGMA wal_checkpoint(TRUNCATE)").run() }
         writer.close()

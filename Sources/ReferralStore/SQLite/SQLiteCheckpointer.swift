@@ -1,0 +1,115 @@
+import Foundation
+import Logging
+
+/// Folds the write-ahead log back into the database file, mostly on a thread of its own.
+///
+/// SQLite's automatic checkpoint runs inside the `COMMIT` that pushes the log past 1,000 pages:
+/// the single writer then copies all those pages into the database file while every queued
+/// write waits. Here the writer's commit only signals this thread, which checkpoints passively
+/// on its own connection, so the copying overlaps the next write transactions. SQLite can only
+/// start the log over, at the next write, once every frame is in the database file; under
+/// steady writes the background pass never quite catches up, so when it has left few frames
+/// behind the writer copies that remainder itself, right after a commit, as SQLite would.
+final class SQLiteCheckpointer: @unchecked Sendable {
+    /// Log frames (pages) past which a checkpoint is started: SQLite's own default.
+    static let thresholdFrames = 1000
+    /// A remainder the writer copies itself so that the log can start over.
+    static let remainderFrames = thresholdFrames / 4
+    /// How far the background pass may fall behind before the writer waits for it and copies
+    /// the rest itself: this bounds the log (about 16 MiB of 4 KiB pages) when writes outpace it.
+    static let maximumLagFrames = 4 * thresholdFrames
+
+    private let connection: SQLiteDirectConnection
+    private let logger: Logger
+    // Guarded by `condition`.
+    private let condition = NSCondition()
+    private var state = State()
+
+    private struct State {
+        var requested = false
+        var running = false
+        var stopping = false
+        /// Frames of the current log known to be in the database file, and the log's size then.
+        var backfilled = 0
+        var logFrames = 0
+    }
+
+    init(connection: SQLiteDirectConnection, logger: Logger) {
+        self.connection = connection
+        self.logger = logger
+        let thread = Thread { [self] in self.loop() }
+        thread.name = "referrals-sqlite-checkpointer"
+        thread.start()
+    }
+
+    /// Makes `writer` hand its checkpoints to this thread.
+    func watch(_ writer: SQLiteDirectConnection) {
+        writer.onWALCommit(
+            SQLiteWALHook(
+                { [weak self] frames in self?.committed(logFrames: frames) ?? false },
+                checkpointed: { [weak self] log, checkpointed in self?.record(logFrames: log, backfilled: checkpointed) }
+            ))
+    }
+
+    /// After a commit left `logFrames` in the log: true when the writer should copy the
+    /// remainder itself now.
+    private func committed(logFrames frames: Int) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        if frames < state.logFrames {
+            // The log started over.
+            state.backfilled = 0
+        }
+        state.logFrames = frames
+        guard frames >= Self.thresholdFrames, !state.stopping else { return false }
+        let lag = frames - state.backfilled
+        if state.running {
+            guard lag > Self.maximumLagFrames else { return false }
+            // Writes outpace the background pass: wait for it, then copy the rest here.
+            while state.running { condition.wait() }
+            return true
+        }
+        if lag > Self.maximumLagFrames || state.backfilled > 0 { return true }
+        state.requested = true
+        condition.signal()
+        return false
+    }
+
+    private func record(logFrames: Int, backfilled: Int) {
+        condition.lock()
+        state.logFrames = logFrames
+        state.backfilled = backfilled
+        condition.unlock()
+    }
+
+    /// Ends the thread after any checkpoint in progress and closes its connection.
+    func stop() {
+        condition.lock()
+        state.stopping = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    private func loop() {
+        while true {
+            condition.lock()
+            while !state.requested && !state.stopping { condition.wait() }
+            let stop = state.stopping
+            state.requested = false
+            state.running = !stop
+            condition.unlock()
+            if stop { break }
+            do {
+                let (log, checkpointed) = try connection.checkpointPassively()
+                record(logFrames: log, backfilled: checkpointed)
+            } catch {
+                logger.warning("background WAL checkpoint failed", metadata: ["error": "\(error)"])
+            }
+            condition.lock()
+            state.running = false
+            condition.broadcast()
+            condition.unlock()
+        }
+        connection.close()
+    }
+}

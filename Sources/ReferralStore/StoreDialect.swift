@@ -112,13 +112,12 @@ public enum DatabaseLocation: Sendable, Equatable {
 }
 
 /// JSON for stored documents (program settings, change snapshots): dates as milliseconds so
-/// nothing is lost. Keys are not sorted (sorting was a visible share of write CPU); nothing
-/// compares the stored text, and webhook bodies and exports sort their own keys.
+/// nothing is lost. Written by `CompactJSONEncoder` (Foundation's encoder took a tenth of the
+/// single SQLite writer's time), keys in declaration order; nothing compares the stored text,
+/// and webhook bodies and exports sort their own keys.
 enum StoredJSON {
     static func encode(_ value: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .millisecondsSince1970
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
+        String(decoding: try CompactJSONEncoder().encode(value), as: UTF8.self)
     }
 
     static func decode<T: Decodable>(_ type: T.Type, from text: String) throws -> T {

@@ -23,7 +23,7 @@ enum WireJSON {
 
     /// The wire JSON of `value`; nil only if a DTO fails to encode (a bug).
     static func encode(_ value: some Encodable) -> ByteBuffer? {
-        guard let bytes = try? ResponseJSONEncoder().encode(value) else { return nil }
+        guard let bytes = try? CompactJSONEncoder().encode(value) else { return nil }
         return ByteBuffer(bytes: bytes)
     }
 

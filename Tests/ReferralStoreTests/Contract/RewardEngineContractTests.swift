@@ -224,4 +224,35 @@ struct RewardEngineContractTests {
             #expect(Set(events.compactMap(\.kind.orderID)).count == events.filter { $0.kind.eventType == .ACTION }.count)
         }
     }
+
+    @Test("outbox snapshots are stored as Foundation would write them and read back intact", arguments: Backend.allCases)
+    func storedSnapshots(backend: Backend) async throws {
+        try await withFixture(backend) { fixture in
+            try await activateRewardingProgram(fixture)
+            let alice = try await fixture.services.referringCustomers.generate(fixture.admin, contactID: "alice")
+            let friend = try await fixture.services.referredFriends.create(
+                fixture.member("bob/ünï \"quoted\""), CreateReferredFriend(referralCode: alice.referralCode))
+            _ = try await fixture.services.tracker.reportAction(fixture.admin, order(friend.contactID, "order/1", amount: "12.3456"))
+
+            let events = try await fixture.store.read { try await $0.changeEvents.list(site: fixture.site, after: nil, limit: 100) }
+            let kinds = Set(events.map(\.entity))
+            #expect(kinds == [.program, .referringCustomer, .referredFriend, .referralEvent, .referralReward], "\(kinds)")
+            let foundation = JSONEncoder()
+            foundation.dateEncodingStrategy = .millisecondsSince1970
+            for event in events {
+                // The stored text is CompactJSONEncoder's; it must hold the values Foundation's
+                // encoder writes (the webhook bodies and older rows are Foundation's).
+                let ours = try JSONValue.parse(CompactJSONEncoder().encode(event.snapshot))
+                let theirs = try JSONValue.parse(Array(foundation.encode(event.snapshot)))
+                #expect(ours == theirs, "\(event.eventType)")
+                let found = try await fixture.store.read { try await $0.changeEvents.find(id: event.id, site: fixture.site) }
+                #expect(found == event)
+            }
+            let rewards = try await allRewards(fixture)
+            let rewardSnapshots = events.compactMap { event -> ReferralReward? in
+                if case .referralReward(let reward) = event.snapshot { reward } else { nil }
+            }
+            #expect(Set(rewardSnapshots.map(\.id)) == Set(rewards.map(\.id)))
+        }
+    }
 }

@@ -1,18 +1,23 @@
-import ReferralCore
+import Foundation
 
-/// Encodes response DTOs to JSON bytes: the same values and scalar forms as Foundation's
-/// `JSONEncoder` with `.withoutEscapingSlashes`, object keys in declaration order (Foundation's
-/// order varies between processes), and several times faster.
+/// Encodes values to compact JSON bytes: the same values and scalar forms as Foundation's
+/// `JSONEncoder` with `.withoutEscapingSlashes` and `.millisecondsSince1970` dates, object keys
+/// in declaration order (Foundation's order varies between processes), and several times
+/// faster. The API writes its responses with it and the store its JSON documents.
 ///
 /// Foundation checks every value against the types it special-cases (`Date`, `Data`, `URL`,
 /// `Decimal`, dictionaries) with dynamic casts and builds a boxed tree before writing it; for
-/// the small DTOs of a lookup that was more CPU than the database read. Here values go into a
-/// light tree of enum nodes and are written in one pass. The DTOs hold only strings, numbers,
-/// booleans, optionals, arrays and nested objects; a `Date`, `Data`, `URL` or `Decimal` would be
-/// written through its own `Encodable` conformance, not Foundation's special forms, so DTOs
-/// must not use them (the tests compare this encoder's output with `JSONEncoder`'s).
-struct ResponseJSONEncoder {
-    func encode(_ value: some Encodable) throws -> [UInt8] {
+/// the small DTOs of a lookup that was more CPU than the database read, and for the snapshots
+/// of a write a tenth of the single SQLite writer's time. Here values go into a light tree of
+/// enum nodes and are written in one pass. Strings, numbers, booleans, optionals, arrays,
+/// string-keyed dictionaries, nested objects and `Date` (milliseconds since 1970) are written
+/// as Foundation writes them; a `Data`, `URL` or `Decimal` would be written through its own
+/// `Encodable` conformance, not Foundation's special forms, so encoded types must not use them
+/// (the tests compare this encoder's output with `JSONEncoder`'s).
+public struct CompactJSONEncoder {
+    public init() {}
+
+    public func encode(_ value: some Encodable) throws -> [UInt8] {
         let root = NodeBox()
         try value.encode(to: NodeEncoder(box: root, codingPath: []))
         var output: [UInt8] = []
@@ -152,7 +157,8 @@ private func encodeValue<T: Encodable>(_ value: T, into box: NodeBox, codingPath
     case let flag as Bool: box.node = .bool(flag)
     case let number as Int: box.node = .integer(String(number))
     case let number as Int64: box.node = .integer(String(number))
-    case let number as Double: box.node = .number(try ResponseJSONEncoder.numberText(number))
+    case let number as Double: box.node = .number(try CompactJSONEncoder.numberText(number))
+    case let date as Date: box.node = .number(try CompactJSONEncoder.numberText(1000 * date.timeIntervalSince1970))
     default: try value.encode(to: NodeEncoder(box: box, codingPath: codingPath))
     }
 }
@@ -165,7 +171,7 @@ private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     mutating func encode(_ value: Bool, forKey key: Key) throws { object.slot(key.stringValue).node = .bool(value) }
     mutating func encode(_ value: String, forKey key: Key) throws { object.slot(key.stringValue).node = .string(value) }
     mutating func encode(_ value: Double, forKey key: Key) throws {
-        object.slot(key.stringValue).node = .number(try ResponseJSONEncoder.numberText(value))
+        object.slot(key.stringValue).node = .number(try CompactJSONEncoder.numberText(value))
     }
     mutating func encode(_ value: Float, forKey key: Key) throws { try encode(Double(value), forKey: key) }
     mutating func encode(_ value: Int, forKey key: Key) throws { object.slot(key.stringValue).node = .integer(String(value)) }
@@ -224,7 +230,7 @@ private struct UnkeyedContainer: UnkeyedEncodingContainer {
     mutating func encodeNil() throws { next().node = .null }
     mutating func encode(_ value: Bool) throws { next().node = .bool(value) }
     mutating func encode(_ value: String) throws { next().node = .string(value) }
-    mutating func encode(_ value: Double) throws { next().node = .number(try ResponseJSONEncoder.numberText(value)) }
+    mutating func encode(_ value: Double) throws { next().node = .number(try CompactJSONEncoder.numberText(value)) }
     mutating func encode(_ value: Float) throws { try encode(Double(value)) }
     mutating func encode(_ value: Int) throws { next().node = .integer(String(value)) }
     mutating func encode(_ value: Int8) throws { try encode(Int(value)) }
@@ -265,7 +271,7 @@ private struct SingleValueContainer: SingleValueEncodingContainer {
     mutating func encodeNil() throws { box.node = .null }
     mutating func encode(_ value: Bool) throws { box.node = .bool(value) }
     mutating func encode(_ value: String) throws { box.node = .string(value) }
-    mutating func encode(_ value: Double) throws { box.node = .number(try ResponseJSONEncoder.numberText(value)) }
+    mutating func encode(_ value: Double) throws { box.node = .number(try CompactJSONEncoder.numberText(value)) }
     mutating func encode(_ value: Float) throws { try encode(Double(value)) }
     mutating func encode(_ value: Int) throws { box.node = .integer(String(value)) }
     mutating func encode(_ value: Int8) throws { try encode(Int(value)) }

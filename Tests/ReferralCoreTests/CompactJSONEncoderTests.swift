@@ -1,14 +1,14 @@
 import Foundation
-import ReferralCore
 import Testing
 
-@testable import ReferralAPI
+@testable import ReferralCore
 
-/// The response encoder must write what Foundation's `JSONEncoder` (`.withoutEscapingSlashes`)
-/// writes for every shape the DTOs use: the same scalars byte for byte, the same values, and
-/// object keys in declaration order (Foundation's order varies between processes).
-@Suite("Response JSON encoder")
-struct ResponseJSONEncoderTests {
+/// The compact encoder must write what Foundation's `JSONEncoder` (`.withoutEscapingSlashes`,
+/// `.millisecondsSince1970`) writes for every shape the DTOs and stored documents use: the
+/// same scalars byte for byte, the same values, and object keys in declaration order
+/// (Foundation's order varies between processes).
+@Suite("Compact JSON encoder")
+struct CompactJSONEncoderTests {
     enum Colour: String, Codable, Sendable { case red = "RED", blue = "BLUE" }
 
     struct Leaf: Codable, Equatable {
@@ -38,6 +38,7 @@ struct ResponseJSONEncoderTests {
     static func foundation(_ value: some Encodable) throws -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .millisecondsSince1970
         return Array(try encoder.encode(value))
     }
 
@@ -52,14 +53,14 @@ struct ResponseJSONEncoderTests {
     @Test("strings, numbers and booleans match JSONEncoder")
     func scalars() throws {
         for text in Self.strings {
-            #expect(try ResponseJSONEncoder().encode([text]) == Self.foundation([text]), "\(text.debugDescription)")
+            #expect(try CompactJSONEncoder().encode([text]) == Self.foundation([text]), "\(text.debugDescription)")
         }
         for number in Self.doubles {
-            #expect(try ResponseJSONEncoder().encode([number]) == Self.foundation([number]), "\(number)")
+            #expect(try CompactJSONEncoder().encode([number]) == Self.foundation([number]), "\(number)")
         }
         let integers: [Int64] = [0, 1, -1, .max, .min]
-        #expect(try ResponseJSONEncoder().encode(integers) == Self.foundation(integers))
-        #expect(try ResponseJSONEncoder().encode([true, false]) == Self.foundation([true, false]))
+        #expect(try CompactJSONEncoder().encode(integers) == Self.foundation(integers))
+        #expect(try CompactJSONEncoder().encode([true, false]) == Self.foundation([true, false]))
     }
 
     @Test("nested objects, arrays, optionals, enums and JSONValue match JSONEncoder")
@@ -78,7 +79,7 @@ struct ResponseJSONEncoderTests {
                 json: .object(["a": .array([.null, .bool(true), .number(2.5), .string("x/y")])]), revision: "\(round)")
             // Foundation keeps object keys in a hash table, so its key order varies between
             // processes: compare the values, and the order separately.
-            let ours = try ResponseJSONEncoder().encode(tree)
+            let ours = try CompactJSONEncoder().encode(tree)
             #expect(try JSONValue.parse(ours) == JSONValue.parse(Self.foundation(tree)))
             let text = String(decoding: ours, as: UTF8.self)
             #expect(text.hasPrefix(#"{"id":"tree-\#(round)","leaves":["#), "keys come in declaration order: \(text)")
@@ -86,9 +87,23 @@ struct ResponseJSONEncoderTests {
         }
     }
 
+    @Test("dates are milliseconds since 1970, as with .millisecondsSince1970")
+    func dates() throws {
+        let dates = [
+            Date(timeIntervalSince1970: 0), Date(timeIntervalSince1970: 1_763_722_952.123), Date(timeIntervalSince1970: -1.5),
+            Date(timeIntervalSince1970: 1_763_722_952.000_5), Date(),
+        ]
+        for date in dates {
+            #expect(try CompactJSONEncoder().encode([date]) == Self.foundation([date]), "\(date.timeIntervalSince1970)")
+        }
+        struct Stamped: Codable { var at: Date; var maybe: Date? }
+        let stamped = Stamped(at: dates[1], maybe: dates[3])
+        #expect(try CompactJSONEncoder().encode(stamped) == Self.foundation(stamped))
+    }
+
     @Test("a number JSON can't hold is an error, not invalid output")
     func nonFinite() {
-        #expect(throws: EncodingError.self) { try ResponseJSONEncoder().encode([Double.nan]) }
-        #expect(throws: EncodingError.self) { try ResponseJSONEncoder().encode([Double.infinity]) }
+        #expect(throws: EncodingError.self) { try CompactJSONEncoder().encode([Double.nan]) }
+        #expect(throws: EncodingError.self) { try CompactJSONEncoder().encode([Double.infinity]) }
     }
 }

@@ -1,17 +1,20 @@
+import Foundation
 import Logging
 import ReferralCore
 import SQLKit
+import Synchronization
 
 /// The repositories of one transaction, all over the same connection. One implementation
 /// serves SQLite and PostgreSQL; `dialect` carries the differences.
 struct SQLStoreTransaction: StoreTransaction {
     let db: any SQLDatabase
     let dialect: StoreDialect
+    let memo = TransactionMemo()
 
     var programs: any ProgramRepository { SQLProgramRepository(db: db, dialect: dialect) }
     var referringCustomers: any ReferringCustomerRepository { SQLReferringCustomerRepository(db: db, dialect: dialect) }
     var referredFriends: any ReferredFriendRepository { SQLReferredFriendRepository(db: db, dialect: dialect) }
-    var changeEvents: any ChangeEventOutbox { SQLChangeEventOutbox(db: db, dialect: dialect) }
+    var changeEvents: any ChangeEventOutbox { SQLChangeEventOutbox(db: db, dialect: dialect, memo: memo) }
     var apiKeys: any APIKeyRepository { SQLAPIKeyRepository(db: db, dialect: dialect) }
     var settings: any SettingsRepository { SQLSettingsRepository(db: db) }
     var referralEvents: any ReferralEventRepository { SQLReferralEventRepository(db: db, dialect: dialect) }
@@ -19,7 +22,15 @@ struct SQLStoreTransaction: StoreTransaction {
     var statistics: any StatisticsRepository { SQLStatisticsRepository(db: db, dialect: dialect) }
     var socialPosts: any SocialPostRepository { SQLSocialPostRepository(db: db, dialect: dialect) }
     var dataTransfer: any DataTransferRepository { SQLDataTransfer(db: db, dialect: dialect) }
-    var webhooks: any WebhookRepository { SQLWebhookRepository(db: db, dialect: dialect) }
+    var webhooks: any WebhookRepository { SQLWebhookRepository(db: db, dialect: dialect, memo: memo) }
+}
+
+/// What one transaction remembers between its statements, so that it doesn't read the same
+/// rows again; nothing outlives the transaction, so nothing can go stale across transactions.
+final class TransactionMemo: Sendable {
+    /// A site's webhook subscriptions as (subscription, event type) pairs: a reward's change
+    /// events fan out four or five times in one transaction.
+    let subscriptionTypes = Mutex<[SiteID: [(subscription: UUID, eventType: String)]]>([:])
 }
 
 extension SQLStoreTransaction {

@@ -5,6 +5,7 @@ import SQLKit
 struct SQLChangeEventOutbox: ChangeEventOutbox {
     let db: any SQLDatabase
     let dialect: StoreDialect
+    let memo: TransactionMemo
 
     func append(_ event: ChangeEvent) async throws {
         try await db.raw(
@@ -16,7 +17,7 @@ struct SQLChangeEventOutbox: ChangeEventOutbox {
             """
         ).run()
         // Deliveries are made in the same transaction: a change can't commit without them.
-        try await SQLWebhookRepository(db: db, dialect: dialect).fanOut(event)
+        try await SQLWebhookRepository(db: db, dialect: dialect, memo: memo).fanOut(event)
     }
 
     func find(id: UUID, site: SiteID) async throws -> ChangeEvent? {

@@ -5,6 +5,7 @@ import SQLKit
 struct SQLWebhookRepository: WebhookRepository {
     let db: any SQLDatabase
     let dialect: StoreDialect
+    let memo: TransactionMemo
 
     static let deliveryColumns = """
         site_id, id, subscription_id, event_id, event_type, status, attempts, next_attempt_at, last_error, last_status_code, \
@@ -12,6 +13,7 @@ struct SQLWebhookRepository: WebhookRepository {
         """
 
     func insert(_ subscription: WebhookSubscription, sealedSecret: String) async throws {
+        memo.subscriptionTypes.withLock { $0[subscription.site] = nil }
         try await db.raw(
             """
             INSERT INTO webhook_subscriptions (site_id, id, url, description, sealed_secret, revision, created_at, updated_at)
@@ -64,6 +66,7 @@ struct SQLWebhookRepository: WebhookRepository {
     }
 
     func deleteSubscription(id: UUID, site: SiteID, at date: Date) async throws -> Bool {
+        memo.subscriptionTypes.withLock { $0[site] = nil }
         let rows = try await db.raw(
             """
             UPDATE webhook_subscriptions SET deleted_at = \(bind: dialect.bind(date)), revision = revision + 1,
@@ -183,18 +186,32 @@ struct SQLWebhookRepository: WebhookRepository {
 
     /// A pending delivery of an event to every subscription of its site that wants the event's type.
     func fanOut(_ event: ChangeEvent) async throws {
-        let subscribers = try await db.raw(
-            """
-            SELECT DISTINCT t.subscription_id FROM webhook_subscription_types t
-            WHERE t.site_id = \(bind: event.site.rawValue) AND t.event_type IN (\(bind: event.eventType), '*')
-            """
-        ).all()
-        for row in subscribers {
+        var subscribers: [UUID] = []
+        for pair in try await subscriptionTypes(site: event.site)
+        where (pair.eventType == event.eventType || pair.eventType == "*") && subscribers.last != pair.subscription {
+            subscribers.append(pair.subscription)
+        }
+        for subscriptionID in subscribers {
             try await insertDelivery(
-                site: event.site, id: UUIDv7.generate(), subscriptionID: try dialect.uuid(row, "subscription_id"), eventID: event.id,
+                site: event.site, id: UUIDv7.generate(), subscriptionID: subscriptionID, eventID: event.id,
                 eventType: event.eventType, at: event.eventTime
             )
         }
+    }
+
+    /// The site's (subscription, event type) pairs ordered by subscription, read once per
+    /// transaction.
+    private func subscriptionTypes(site: SiteID) async throws -> [(subscription: UUID, eventType: String)] {
+        if let known = memo.subscriptionTypes.withLock({ $0[site] }) { return known }
+        let rows = try await db.raw(
+            """
+            SELECT subscription_id, event_type FROM webhook_subscription_types WHERE site_id = \(bind: site.rawValue)
+            ORDER BY subscription_id, event_type
+            """
+        ).all()
+        let pairs = try rows.map { (subscription: try dialect.uuid($0, "subscription_id"), eventType: try $0.string("event_type")) }
+        memo.subscriptionTypes.withLock { $0[site] = pairs }
+        return pairs
     }
 
     private func insertDelivery(site: SiteID, id: UUID, subscriptionID: UUID, eventID: UUID, eventType: String, at date: Date) async throws

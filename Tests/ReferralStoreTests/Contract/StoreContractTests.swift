@@ -110,6 +110,49 @@ struct StoreContractTests {
         }
     }
 
+    @Test("each change fans out once per wanting subscription, even to one made in the same transaction", arguments: Backend.allCases)
+    func fanOutWithinTransaction(backend: Backend) async throws {
+        try await withFixture(backend) { fixture in
+            let site = fixture.site
+            let now = Date(milliseconds: 1_700_000_000_000)
+            @Sendable func event(_ number: Int) -> ChangeEvent {
+                let customer = ReferringCustomer(
+                    id: UUIDv7.generate(), site: site, contactID: "c-\(number)", referralCode: "CODE\(number)CODE\(number)", revision: 1,
+                    createdDate: now, updatedDate: now)
+                return ChangeEvent(
+                    id: UUIDv7.generate(), site: site, entity: .referringCustomer, slug: .created, entityID: customer.id.lowercased,
+                    entityEventSequence: 1, eventTime: now, snapshot: .referringCustomer(customer))
+            }
+            func subscription(_ types: [String]) -> WebhookSubscription {
+                WebhookSubscription(
+                    id: UUIDv7.generate(), site: site, url: "https://example.com/hook", eventTypes: types, description: nil, revision: 1,
+                    createdDate: now, updatedDate: now)
+            }
+            // Both a wildcard and the exact type: still one delivery per event.
+            let both = subscription(["*", "wix.loyalty.referral.v1.referring_customer_created"])
+            let other = subscription(["wix.loyalty.referral.v1.referred_friend_created"])
+            let late = subscription(["wix.loyalty.referral.v1.referring_customer_created"])
+            try await fixture.store.write { tx in
+                try await tx.webhooks.insert(both, sealedSecret: "sealed")
+                try await tx.webhooks.insert(other, sealedSecret: "sealed")
+                try await tx.changeEvents.append(event(1))
+                try await tx.webhooks.insert(late, sealedSecret: "sealed")
+                try await tx.changeEvents.append(event(2))
+                _ = try await tx.webhooks.deleteSubscription(id: both.id, site: site, at: now)
+                try await tx.changeEvents.append(event(3))
+            }
+            let counts = try await fixture.store.read { tx in
+                var counts: [Int] = []
+                for subscription in [both, other, late] {
+                    counts.append(
+                        try await tx.webhooks.deliveries(subscriptionID: subscription.id, site: site, status: nil, limit: 10).count)
+                }
+                return counts
+            }
+            #expect(counts == [2, 0, 2])
+        }
+    }
+
     @Test("a failed transaction leaves neither the change nor its event", arguments: Backend.allCases)
     func rollback(backend: Backend) async throws {
         struct Abort: Error {}

@@ -105,16 +105,26 @@ private final class ArrayBox {
 private final class ObjectBox {
     var keys: [String] = []
     var values: [NodeBox] = []
-    private var index: [String: Int] = [:]
+    /// Positions by key, built only for objects too large for a linear search.
+    private var index: [String: Int]?
 
-    /// The slot for `key`; encoding a key twice replaces its value in place.
+    /// The slot for `key`; encoding a key twice replaces its value in place. A DTO has a
+    /// dozen keys or fewer, for which comparing them beats hashing each one.
     func slot(_ key: String) -> NodeBox {
-        if let position = index[key] { return values[position] }
+        if let position = position(of: key) { return values[position] }
         let box = NodeBox()
-        index[key] = keys.count
+        index?[key] = keys.count
         keys.append(key)
         values.append(box)
+        if index == nil && keys.count > 16 {
+            index = Dictionary(keys.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        }
         return box
+    }
+
+    private func position(of key: String) -> Int? {
+        if let index { return index[key] }
+        return keys.firstIndex(of: key)
     }
 }
 

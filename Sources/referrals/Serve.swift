@@ -55,10 +55,20 @@ struct Serve: AsyncParsableCommand {
             let app = buildApplication(configuration: configuration, dependencies: dependencies, services: services) { port in
                 emit("referrals listening on http://\(configuration.host):\(port) (database \(location.description))")
             }
-            try await app.runService()
+            // SIGTERM/SIGINT start a graceful shutdown: in-flight requests and webhook
+            // deliveries get 30 s, then what is left is cancelled, and a service that ignores
+            // cancellation for 10 s more ends the process (a fatal error, non-zero status)
+            // instead of leaving it running without a listener.
+            var group = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            group.maximumGracefulShutdownDuration = Self.gracefulShutdownLimit
+            group.maximumCancellationDuration = Self.cancellationLimit
+            try await ServiceGroup(configuration: group).run()
             logger.info("server stopped")
         }
     }
+
+    static let gracefulShutdownLimit: Duration = .seconds(30)
+    static let cancellationLimit: Duration = .seconds(10)
 
     /// `--webhooks`/`--no-webhooks` beats `REFERRALS_WEBHOOKS`, which beats the default (on).
     func deliversWebhooks() throws -> Bool {

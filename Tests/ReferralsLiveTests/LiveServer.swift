@@ -73,9 +73,17 @@ final class LiveServer: @unchecked Sendable {
         process.waitUntilExit()
     }
 
-    /// SIGTERM: graceful shutdown; returns the exit status.
-    func terminate() -> Int32 {
+    /// SIGTERM: graceful shutdown; returns the exit status. A server still running a minute
+    /// later (its own shutdown limits are 30 s + 10 s) is a failure, and is killed so that the
+    /// suite goes on instead of hanging.
+    func terminate(sourceLocation: SourceLocation = #_sourceLocation) -> Int32 {
         kill(process.processIdentifier, SIGTERM)
+        let deadline = Date().addingTimeInterval(60)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        if process.isRunning {
+            Issue.record("the server did not exit within 60 s of SIGTERM", sourceLocation: sourceLocation)
+            kill(process.processIdentifier, SIGKILL)
+        }
         process.waitUntilExit()
         return process.terminationStatus
     }

@@ -177,10 +177,31 @@ public final class PostgresReferralStore: ReferralStore {
         try await client.withConnection { try await Migrator(db: $0.sql(), dialect: .postgres, logger: self.logger).appliedVersions() }
     }
 
+    /// Closes the pool's connections. The pool's run loop gets `closeLimit` to end after its
+    /// cancellation; past that the store stops waiting, so a shutdown never hangs on it.
     public func close() async throws {
         runner.cancel()
-        await runner.value
+        let runner = self.runner
+        // Whichever comes first; the other task is left behind rather than awaited (awaiting a
+        // task's value can't be cancelled).
+        let ended = await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+            let pending = Mutex<CheckedContinuation<Bool, Never>?>(continuation)
+            let finish: @Sendable (Bool) -> Void = { value in pending.withLock { $0.take() }?.resume(returning: value) }
+            Task {
+                await runner.value
+                finish(true)
+            }
+            Task {
+                try? await Task.sleep(for: Self.closeLimit)
+                finish(false)
+            }
+        }
+        if !ended {
+            logger.warning("the PostgreSQL pool did not stop within \(Self.closeLimit); closing without it")
+        }
     }
+
+    static let closeLimit: Duration = .seconds(10)
 }
 
 /// Set once the pooled operation has its connection.

@@ -7,14 +7,12 @@ import Logging
 /// the single writer then copies all those pages into the database file while every queued
 /// write waits. Here the writer's commit only signals this thread, which checkpoints passively
 /// on its own connection, so the copying overlaps the next write transactions. SQLite can only
-/// start the log over, at the next write, once every frame is in the database file; under
-/// steady writes the background pass never quite catches up, so when it has left few frames
-/// behind the writer copies that remainder itself, right after a commit, as SQLite would.
+/// start the log over when a write transaction begins with every frame copied, which a
+/// background pass under steady writes never achieves; so once a pass has finished, the writer
+/// copies the frames written meanwhile itself, right after a commit, as SQLite would.
 final class SQLiteCheckpointer: @unchecked Sendable {
     /// Log frames (pages) past which a checkpoint is started: SQLite's own default.
     static let thresholdFrames = 1000
-    /// A remainder the writer copies itself so that the log can start over.
-    static let remainderFrames = thresholdFrames / 4
     /// How far the background pass may fall behind before the writer waits for it and copies
     /// the rest itself: this bounds the log (about 16 MiB of 4 KiB pages) when writes outpace it.
     static let maximumLagFrames = 4 * thresholdFrames
@@ -99,13 +97,17 @@ final class SQLiteCheckpointer: @unchecked Sendable {
             state.running = !stop
             condition.unlock()
             if stop { break }
+            var outcome: (logFrames: Int, checkpointed: Int)?
             do {
-                let (log, checkpointed) = try connection.checkpointPassively()
-                record(logFrames: log, backfilled: checkpointed)
+                outcome = try connection.checkpointPassively()
             } catch {
                 logger.warning("background WAL checkpoint failed", metadata: ["error": "\(error)"])
             }
             condition.lock()
+            if let outcome {
+                state.logFrames = outcome.logFrames
+                state.backfilled = outcome.checkpointed
+            }
             state.running = false
             condition.broadcast()
             condition.unlock()

@@ -101,8 +101,9 @@ final class SQLiteDirectConnection: Sendable {
                     // What SQLite's automatic checkpoint does, here when the hook asks for it.
                     var log: Int32 = 0
                     var checkpointed: Int32 = 0
-                    _ = sqlite_nio_sqlite3_wal_checkpoint_v2(db, nil, SQLITE_CHECKPOINT_PASSIVE, &log, &checkpointed)
-                    hook.checkpointed(Int(log), Int(checkpointed))
+                    if sqlite_nio_sqlite3_wal_checkpoint_v2(db, nil, SQLITE_CHECKPOINT_PASSIVE, &log, &checkpointed) == SQLITE_OK {
+                        hook.checkpointed(Int(log), Int(checkpointed))
+                    }
                     return SQLITE_OK
                 }, context)
         }
@@ -110,9 +111,9 @@ final class SQLiteDirectConnection: Sendable {
 
     /// Copies what it can of the write-ahead log into the database file without waiting for
     /// readers or the writer (`SQLITE_CHECKPOINT_PASSIVE`); returns the frames in the log and
-    /// how many of them are now in the database file.
-    @discardableResult
-    func checkpointPassively() throws -> (logFrames: Int, checkpointed: Int) {
+    /// how many of them are now in the database file, or nil when another connection was
+    /// checkpointing at that moment.
+    func checkpointPassively() throws -> (logFrames: Int, checkpointed: Int)? {
         try state.withLock { state in
             guard let db = state.handle else {
                 throw SQLiteDirectError(code: SQLITE_MISUSE, message: "the connection is closed")
@@ -121,7 +122,8 @@ final class SQLiteDirectConnection: Sendable {
             var checkpointed: Int32 = 0
             let status = sqlite_nio_sqlite3_wal_checkpoint_v2(db, nil, SQLITE_CHECKPOINT_PASSIVE, &log, &checkpointed)
             // BUSY: another connection is checkpointing right now, which is as good.
-            guard status == SQLITE_OK || status == SQLITE_BUSY else { throw SQLiteDirectError(db: db, code: status) }
+            if status == SQLITE_BUSY { return nil }
+            guard status == SQLITE_OK else { throw SQLiteDirectError(db: db, code: status) }
             return (Int(log), Int(checkpointed))
         }
     }

@@ -14,8 +14,10 @@ import Synchronization
 /// process being killed (and with `synchronous=FULL`, the default, a power loss too).
 ///
 /// Reads run on a small pool of reader connections, each in a transaction of its own so a read
-/// sees one committed state; WAL lets them proceed while a write is in progress. Statements run
-/// in place through the C API with cached prepared statements (`SQLiteDirectConnection`).
+/// sees one committed state; WAL lets them proceed while a write is in progress. The log is
+/// copied back into the database file mostly off the writer's path (`SQLiteCheckpointer`).
+/// Statements run in place through the C API with cached prepared statements
+/// (`SQLiteDirectConnection`).
 public final class SQLiteReferralStore: ReferralStore {
     public enum Synchronous: String, Sendable, CaseIterable {
         /// Fsync the WAL at every commit: durable across power loss.

@@ -94,30 +94,44 @@ public final class PostgresReferralStore: ReferralStore {
     }
 
     /// A pooled connection for `body`; fails with `StoreUnavailableError` when none can be had
-    /// within the connect timeout (the pool would otherwise keep the caller waiting while it
-    /// retries an unreachable server). Once `body` runs, it is never cut short.
+    /// within the connect timeout. Once `body` runs, the timeout never cuts it short.
+    ///
+    /// Cancelling the caller (a shutdown does) stops the wait at once with `CancellationError`,
+    /// even while `body` runs: the operation is cancelled too, and whether a transaction in it
+    /// committed is then unknown to the caller. Awaiting the pool instead hung a webhook
+    /// dispatcher asked to shut down after its database was dropped: neither the pool's lease
+    /// nor a statement on a connection the server had terminated ended when cancelled. So the
+    /// lease runs in a task of its own that the caller can stop waiting for, and a connection
+    /// that arrives after the caller gave up does not run `body`.
     private func withConnection<T: Sendable>(
         wait: Duration? = nil, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
-        let started = StartFlag()
         let wait = wait ?? connectionWait
-        return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask {
-                try await self.client.withConnection { connection in
-                    started.set()
-                    return try await body(connection)
-                }
+        let phase = LeasePhase()
+        let outcome = FirstOutcome<T>()
+        let lease = Task {
+            try await self.client.withConnection { connection in
+                guard phase.begin() else { throw CancellationError() }
+                return try await body(connection)
             }
-            group.addTask {
-                try await Task.sleep(for: wait)
-                if !started.isSet { throw StoreUnavailableError(description: "no PostgreSQL connection within \(wait)") }
-                return nil
-            }
-            defer { group.cancelAll() }
-            while let result = try await group.next() {
-                if let result { return result }
-            }
-            throw StoreUnavailableError(description: "PostgreSQL operation ended without a result")
+        }
+        let timer = Task {
+            try? await Task.sleep(for: wait)
+            guard !Task.isCancelled, phase.abandon() else { return }
+            lease.cancel()
+            outcome.resolve(.failure(StoreUnavailableError(description: "no PostgreSQL connection within \(wait)")))
+        }
+        Task {
+            let result = await lease.result
+            timer.cancel()
+            outcome.resolve(result)
+        }
+        return try await withTaskCancellationHandler {
+            try await outcome.value()
+        } onCancel: {
+            _ = phase.abandon()
+            lease.cancel()
+            outcome.resolve(.failure(CancellationError()))
         }
     }
 
@@ -204,9 +218,56 @@ public final class PostgresReferralStore: ReferralStore {
     static let closeLimit: Duration = .seconds(10)
 }
 
-/// Set once the pooled operation has its connection.
-private final class StartFlag: Sendable {
-    private let value = Mutex(false)
-    func set() { value.withLock { $0 = true } }
-    var isSet: Bool { value.withLock { $0 } }
+/// Whether a lease's `body` started or its caller gave up first: exactly one of the two wins.
+private final class LeasePhase: Sendable {
+    private enum Phase { case waiting, started, abandoned }
+    private let phase = Mutex(Phase.waiting)
+
+    /// True if `body` may run (the caller still waits).
+    func begin() -> Bool { transition(to: .started) }
+    /// True if the caller gave up before `body` started.
+    func abandon() -> Bool { transition(to: .abandoned) }
+
+    private func transition(to next: Phase) -> Bool {
+        phase.withLock { phase in
+            guard phase == .waiting else { return false }
+            phase = next
+            return true
+        }
+    }
+}
+
+/// The first result handed to `resolve`, delivered to the one caller of `value()`.
+private final class FirstOutcome<T: Sendable>: Sendable {
+    private struct State {
+        var result: Result<T, any Error>?
+        var continuation: CheckedContinuation<T, any Error>?
+        var delivered = false
+    }
+    private let state = Mutex(State())
+
+    func resolve(_ result: Result<T, any Error>) {
+        let waiting = state.withLock { state -> CheckedContinuation<T, any Error>? in
+            guard state.result == nil else { return nil }
+            state.result = result
+            guard let continuation = state.continuation, !state.delivered else { return nil }
+            state.delivered = true
+            return continuation
+        }
+        waiting?.resume(with: result)
+    }
+
+    func value() async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            let ready = state.withLock { state -> Result<T, any Error>? in
+                guard let result = state.result else {
+                    state.continuation = continuation
+                    return nil
+                }
+                state.delivered = true
+                return result
+            }
+            if let ready { continuation.resume(with: ready) }
+        }
+    }
 }

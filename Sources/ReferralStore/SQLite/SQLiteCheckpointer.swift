@@ -8,13 +8,19 @@ import Logging
 /// write waits. Here the writer's commit only signals this thread, which checkpoints passively
 /// on its own connection, so the copying overlaps the next write transactions. SQLite can only
 /// start the log over when a write transaction begins with every frame copied, which a
-/// background pass under steady writes never achieves; so once a pass has finished, the writer
-/// copies the frames written meanwhile itself, right after a commit, as SQLite would.
+/// background pass under steady writes never achieves; so once the log is long enough to be
+/// worth starting over, the writer copies the frames written since the last pass itself, right
+/// after a commit, as SQLite would. That copy ends with two fsyncs on the writer's path, so it
+/// happens once per `restartFrames`, not at every pass.
 final class SQLiteCheckpointer: @unchecked Sendable {
-    /// Log frames (pages) past which a checkpoint is started: SQLite's own default.
+    /// Uncopied log frames (pages) past which a background pass is started: SQLite's own default.
     static let thresholdFrames = 1000
+    /// Log frames past which the writer finishes the copying itself so the log starts over
+    /// (about 24 MiB of 4 KiB pages).
+    static let restartFrames = 6 * thresholdFrames
     /// How far the background pass may fall behind before the writer waits for it and copies
-    /// the rest itself: this bounds the log (about 16 MiB of 4 KiB pages) when writes outpace it.
+    /// the rest itself: with `restartFrames` this bounds the log (about 40 MiB) when writes
+    /// outpace it.
     static let maximumLagFrames = 4 * thresholdFrames
 
     private let connection: SQLiteDirectConnection
@@ -67,9 +73,11 @@ final class SQLiteCheckpointer: @unchecked Sendable {
             while state.running { condition.wait() }
             return true
         }
-        if lag > Self.maximumLagFrames || state.backfilled > 0 { return true }
-        state.requested = true
-        condition.signal()
+        if lag > Self.maximumLagFrames || (frames >= Self.restartFrames && state.backfilled > 0) { return true }
+        if lag >= Self.thresholdFrames {
+            state.requested = true
+            condition.signal()
+        }
         return false
     }
 

@@ -48,6 +48,7 @@ struct CompactJSONEncoderTests {
     ]
     static let doubles: [Double] = [
         0, -0.0, 1, -1, 0.1, 49.9, 49.90, 1e-7, 1.5e-5, 1e15, 1e16, 1e21, 123_456_789.125, -2.5, 1.0 / 3.0, .pi,
+        999_999_999_999_999, -999_999_999_999_999, 1_763_729_000_123, 4_503_599_627_370_496, 9_007_199_254_740_992,
     ]
 
     @Test("strings, numbers and booleans match JSONEncoder")
@@ -137,5 +138,30 @@ struct CompactJSONEncoderTests {
     func nonFinite() {
         #expect(throws: EncodingError.self) { try CompactJSONEncoder().encode([Double.nan]) }
         #expect(throws: EncodingError.self) { try CompactJSONEncoder().encode([Double.infinity]) }
+    }
+
+    /// Writes the coding path it was encoded at, as Foundation reports it.
+    struct PathProbe: Encodable {
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            try container.encode(encoder.codingPath.map { $0.intValue.map { "#\($0)" } ?? $0.stringValue }.joined(separator: "/"))
+        }
+    }
+
+    struct Probed: Encodable {
+        struct Inner: Encodable {
+            var probe = PathProbe()
+            var list = [PathProbe(), PathProbe()]
+        }
+        var probe = PathProbe()
+        var inner = Inner()
+        var map = ["k": [PathProbe()]]
+        var nested = [[PathProbe()]]
+    }
+
+    @Test("coding paths seen by custom encoders match JSONEncoder's")
+    func codingPaths() throws {
+        #expect(try CompactJSONEncoder().encode(Probed()) == Self.foundation(Probed()))
+        #expect(try CompactJSONEncoder().encode(PathProbe()) == Self.foundation(PathProbe()))
     }
 }

@@ -161,7 +161,10 @@ struct CompactJSONEncoderTests {
 
     @Test("coding paths seen by custom encoders match JSONEncoder's")
     func codingPaths() throws {
-        #expect(try CompactJSONEncoder().encode(Probed()) == Self.foundation(Probed()))
+        // Foundation's key order varies between processes: compare the values.
+        #expect(try JSONValue.parse(CompactJSONEncoder().encode(Probed())) == JSONValue.parse(Self.foundation(Probed())))
+        let text = String(decoding: try CompactJSONEncoder().encode(Probed()), as: UTF8.self)
+        #expect(text.contains(#""list":["inner/list/#0","inner/list/#1"]"#), "\(text)")
         #expect(try CompactJSONEncoder().encode(PathProbe()) == Self.foundation(PathProbe()))
     }
 }

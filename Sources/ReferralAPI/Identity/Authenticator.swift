@@ -16,7 +16,7 @@ public struct Authenticator: Sendable {
 
     func caller(for request: Request) async throws -> Caller {
         let site = try self.site(of: request)
-        guard let header = request.headers[.authorization]?.trimmingCharacters(in: .whitespaces), !header.isEmpty else {
+        guard let header = request.headers[.authorization]?.trimmingWhitespace(), !header.isEmpty else {
             throw ReferralError.unauthenticated("Send an API key or a member token in the Authorization header.")
         }
         var credential = Substring(header)

@@ -15,7 +15,7 @@ public struct DecimalAmount: Sendable, Hashable, Codable {
 
     /// Parses `"12"`, `"12.5"`, `"815.00"`; rejects signs, exponents, more than four decimals.
     public init?(_ text: String) {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmingWhitespace()
         let parts = trimmed.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
         guard let whole = parts.first, !whole.isEmpty, whole.utf8.count <= 10, whole.allSatisfy(\.isASCIIDigit) else {
             return nil

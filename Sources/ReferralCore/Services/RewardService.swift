@@ -51,7 +51,7 @@ public struct RewardService: Sendable {
     /// Marks an issued coupon APPLIED, exactly once.
     public func applyCoupon(_ caller: Caller, code: String) async throws -> ReferralReward {
         try caller.requireAdmin(.manageReferralEvents)
-        let trimmed = code.trimmingCharacters(in: .whitespaces)
+        let trimmed = code.trimmingWhitespace()
         guard !trimmed.isEmpty else { throw ReferralError.validation(field: "code", "is required", rule: "REQUIRED_FIELD") }
         let now = generators.now()
         let outcome = try await store.write { try await $0.referralRewards.applyCoupon(code: trimmed, site: caller.site, at: now) }

@@ -31,7 +31,7 @@ public struct ReportedAction: Sendable, Hashable {
             violations.append(
                 .init(field: "\(prefix).trigger.activityType", description: "UNKNOWN is not an action", violatedRule: "VALID_VALUE"))
         }
-        if orderID.trimmingCharacters(in: .whitespaces).isEmpty || orderID.count > 200 {
+        if orderID.trimmingWhitespace().isEmpty || orderID.count > 200 {
             violations.append(
                 .init(field: "\(prefix).orderId", description: "must be 1 to 200 characters long", violatedRule: "REQUIRED_FIELD"))
         }

@@ -87,7 +87,7 @@ public enum CouponCode {
     public static let alphabet: [Character] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 
     public static func generate() -> String {
-        var generator = SystemRandomNumberGenerator()
+        var generator = SecureRandom()
         return String((0..<12).map { _ in alphabet.randomElement(using: &generator)! })
     }
 }

@@ -52,7 +52,7 @@ public enum UUIDv7 {
     public static func generate() -> UUID {
         let now = UInt64(max(0, Date().milliseconds))
         let (millis, high, low) = last.withLock { last -> (UInt64, UInt64, UInt64) in
-            var generator = SystemRandomNumberGenerator()
+            var generator = SecureRandom()
             // The same millisecond, or a clock that stepped back a little: continue after the
             // previous id.
             if now <= last.millis && last.millis - now < 10_000 {
@@ -76,13 +76,13 @@ public enum UUIDv7 {
     /// An id for an explicit time (the seed command's back-dated rows, tests): random within
     /// its millisecond, and independent of the ids made for now.
     public static func generate(at date: Date) -> UUID {
-        var generator = SystemRandomNumberGenerator()
+        var generator = SecureRandom()
         let (high, low) = freshRandom(&generator)
         return make(millis: UInt64(max(0, date.milliseconds)), high: high, low: low)
     }
 
     /// Random bits with headroom below the top, so increments rarely carry.
-    private static func freshRandom(_ generator: inout SystemRandomNumberGenerator) -> (high: UInt64, low: UInt64) {
+    private static func freshRandom(_ generator: inout SecureRandom) -> (high: UInt64, low: UInt64) {
         (UInt64.random(in: 0..<highLimit, using: &generator) & 0x7FF, UInt64.random(in: 0..<lowLimit, using: &generator))
     }
 

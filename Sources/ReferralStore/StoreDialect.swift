@@ -81,7 +81,7 @@ public enum DatabaseLocation: Sendable, Equatable {
 
     /// Accepts `sqlite:PATH`, `sqlite://PATH`, a plain file path, or a `postgres://` / `postgresql://` URL.
     public init(parsing text: String) throws(ReferralError) {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmingWhitespace()
         if trimmed.hasPrefix("postgres://") || trimmed.hasPrefix("postgresql://") {
             self = .postgres(url: trimmed)
         } else if trimmed.hasPrefix("sqlite://") {

@@ -87,8 +87,7 @@ public enum CouponCode {
     public static let alphabet: [Character] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 
     public static func generate() -> String {
-        var generator = SecureRandom()
-        return String((0..<12).map { _ in alphabet.randomElement(using: &generator)! })
+        SecureRandom.text(length: 12, from: alphabet)
     }
 }
 

@@ -3,11 +3,10 @@ public enum ReferralCode {
     public static let length = 12
     public static let alphabet: [Character] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
 
-    /// A new random code. `SecureRandom` reads the OS's cryptographic source
-    /// (getrandom on Linux), and `randomElement` draws uniformly, so codes can't be predicted.
+    /// A new random code, drawn uniformly from the kernel's cryptographic source
+    /// (`SecureRandom`), so codes can't be predicted.
     public static func generate() -> String {
-        var generator = SecureRandom()
-        return String((0..<length).map { _ in alphabet.randomElement(using: &generator)! })
+        SecureRandom.text(length: length, from: alphabet)
     }
 
     /// Whether `code` has the shape of a referral code.

@@ -92,8 +92,7 @@ public struct AccessService: Sendable {
 
     /// Random `[A-Za-z0-9]` text from the OS's cryptographic source.
     public static func randomToken(length: Int) -> String {
-        var generator = SecureRandom()
-        return String((0..<length).map { _ in ReferralCode.alphabet.randomElement(using: &generator)! })
+        SecureRandom.text(length: length, from: ReferralCode.alphabet)
     }
 
     static func constantTimeEqual(_ lhs: String, _ rhs: String) -> Bool {

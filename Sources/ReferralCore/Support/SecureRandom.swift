@@ -23,6 +23,12 @@ public struct SecureRandom: RandomNumberGenerator {
         Self.pool.withLock { $0.next() }
     }
 
+    /// `length` characters drawn uniformly from `alphabet`: codes, coupon codes, secrets.
+    public static func text(length: Int, from alphabet: [Character]) -> String {
+        var generator = SecureRandom()
+        return String((0..<length).map { _ in alphabet.randomElement(using: &generator)! })
+    }
+
     private static let pool = Mutex(Pool())
 
     private struct Pool: ~Copyable {

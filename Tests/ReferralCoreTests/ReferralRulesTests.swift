@@ -183,5 +183,29 @@ struct TimestampFormattingTests {
         #expect(Timestamp.format(milliseconds: 951_782_400_000) == "2000-02-29T00:00:00.000Z")
         #expect(Timestamp.format(milliseconds: -1) == "1969-12-31T23:59:59.999Z")
         #expect(Timestamp.format(milliseconds: 4_102_444_799_999) == "2099-12-31T23:59:59.999Z")
+        #expect(Timestamp.format(milliseconds: 253_402_300_799_999) == "9999-12-31T23:59:59.999Z")
+        #expect(Timestamp.format(milliseconds: -62_167_219_200_000) == "0000-01-01T00:00:00.000Z")
+        // Outside four-digit years the fields are still padded, not cut.
+        #expect(Timestamp.format(milliseconds: 253_402_300_800_000) == "10000-01-01T00:00:00.000Z")
+    }
+
+    @Test("agrees with Foundation's calendar at every field")
+    func agreesWithFoundation() {
+        // Foundation's format style goes through floating-point seconds and can print .812 for
+        // .813, so the fields are compared with its Gregorian calendar on whole seconds instead.
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = .gmt
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            // Years 1900 to 2200.
+            let ms = Int64.random(in: -2_208_988_800_000...7_258_118_400_000, using: &generator)
+            let seconds = ms >= 0 ? ms / 1000 : (ms - 999) / 1000
+            let parts = calendar.dateComponents(
+                [.year, .month, .day, .hour, .minute, .second], from: Date(timeIntervalSince1970: Double(seconds)))
+            let expected = String(
+                format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", parts.year!, parts.month!, parts.day!, parts.hour!, parts.minute!,
+                parts.second!, Int(ms - seconds * 1000))
+            #expect(Timestamp.format(milliseconds: ms) == expected, "\(ms)")
+        }
     }
 }

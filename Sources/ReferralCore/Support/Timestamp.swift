@@ -23,12 +23,40 @@ public enum Timestamp {
         let (dayNumber, ms) = msOfDay < 0 ? (days - 1, msOfDay + 86_400_000) : (days, msOfDay)
         let (year, month, day) = civil(fromDays: dayNumber)
         let seconds = ms / 1000
-        func pad(_ value: Int64, _ width: Int) -> String {
-            let text = String(value)
-            return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
+        guard (0...9999).contains(year) else {
+            func pad(_ value: Int64, _ width: Int) -> String {
+                let text = String(value)
+                return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
+            }
+            return
+                "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(seconds / 3600, 2)):\(pad(seconds / 60 % 60, 2)):\(pad(seconds % 60, 2)).\(pad(ms % 1000, 3))Z"
         }
-        return
-            "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(seconds / 3600, 2)):\(pad(seconds / 60 % 60, 2)):\(pad(seconds % 60, 2)).\(pad(ms % 1000, 3))Z"
+        // Every response carries a few of these (a page of 50 friends, 100): written into one
+        // buffer, digit by digit, instead of a dozen small strings.
+        return String(unsafeUninitializedCapacity: 24) { buffer in
+            func digits(_ value: Int64, _ width: Int, at offset: Int) {
+                var value = value
+                for index in stride(from: offset + width - 1, through: offset, by: -1) {
+                    buffer[index] = UInt8(truncatingIfNeeded: 0x30 + value % 10)
+                    value /= 10
+                }
+            }
+            digits(year, 4, at: 0)
+            buffer[4] = UInt8(ascii: "-")
+            digits(month, 2, at: 5)
+            buffer[7] = UInt8(ascii: "-")
+            digits(day, 2, at: 8)
+            buffer[10] = UInt8(ascii: "T")
+            digits(seconds / 3600, 2, at: 11)
+            buffer[13] = UInt8(ascii: ":")
+            digits(seconds / 60 % 60, 2, at: 14)
+            buffer[16] = UInt8(ascii: ":")
+            digits(seconds % 60, 2, at: 17)
+            buffer[19] = UInt8(ascii: ".")
+            digits(ms % 1000, 3, at: 20)
+            buffer[23] = UInt8(ascii: "Z")
+            return 24
+        }
     }
 
     /// Year, month, day of a day number counted from 1970-01-01 (Howard Hinnant's algorithm).

@@ -182,6 +182,52 @@ struct StoreContractTests {
         }
     }
 
+    @Test("concurrent writes that fail leave nothing, and the ones beside them all commit", arguments: Backend.allCases)
+    func failuresAmongConcurrentWrites(backend: Backend) async throws {
+        struct Abort: Error {}
+        try await withFixture(backend) { fixture in
+            let site = fixture.site
+            let now = Date(milliseconds: 1_700_000_000_000)
+            // On SQLite, concurrent writes share a COMMIT; a failing one must undo only itself.
+            let outcomes = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for index in 0..<40 {
+                    group.addTask {
+                        let customer = ReferringCustomer(
+                            id: UUIDv7.generate(), site: site, contactID: "batch-\(index)", referralCode: "BATCHCODE\(100 + index)",
+                            revision: 1, createdDate: now, updatedDate: now
+                        )
+                        do {
+                            try await fixture.store.write { tx in
+                                _ = try await tx.referringCustomers.insert(customer)
+                                if index % 2 == 1 { throw Abort() }
+                            }
+                            return true
+                        } catch is Abort {
+                            return false
+                        }
+                    }
+                }
+                return try await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            #expect(outcomes.filter { $0 }.count == 20)
+            for index in 0..<40 {
+                let found = try await fixture.store.read { try await $0.referringCustomers.find(contactID: "batch-\(index)", site: site) }
+                #expect((found != nil) == (index % 2 == 0), "contact batch-\(index)")
+            }
+            // Reads that fail give their connection back in a usable state.
+            for _ in 0..<20 {
+                await #expect(throws: Abort.self) {
+                    try await fixture.store.read { tx in
+                        _ = try await tx.referringCustomers.find(contactID: "batch-0", site: site)
+                        throw Abort()
+                    }
+                }
+            }
+            let again = try await fixture.store.read { try await $0.referringCustomers.find(contactID: "batch-0", site: site) }
+            #expect(again?.contactID == "batch-0")
+        }
+    }
+
     @Test("sites never see each other's data", arguments: Backend.allCases)
     func siteIsolation(backend: Backend) async throws {
         try await withFixture(backend) { fixture in

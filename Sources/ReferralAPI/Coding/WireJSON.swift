@@ -16,6 +16,11 @@ enum WireJSON {
         return response(encoded: body, status: status)
     }
 
+    /// The same response for the types that write their JSON directly.
+    static func response(_ value: some CompactJSONWritable, status: HTTPResponse.Status = .ok) -> Response {
+        response(encoded: encode(value), status: status)
+    }
+
     /// A response with an already encoded JSON body.
     static func response(encoded body: ByteBuffer, status: HTTPResponse.Status = .ok) -> Response {
         Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: body))
@@ -25,6 +30,10 @@ enum WireJSON {
     static func encode(_ value: some Encodable) -> ByteBuffer? {
         guard let bytes = try? CompactJSONEncoder().encode(value) else { return nil }
         return ByteBuffer(bytes: bytes)
+    }
+
+    static func encode(_ value: some CompactJSONWritable) -> ByteBuffer {
+        ByteBuffer(bytes: CompactJSONWriter.bytes(of: value, capacity: 1024))
     }
 
     /// Decodes the request body; an empty body decodes as `{}`.

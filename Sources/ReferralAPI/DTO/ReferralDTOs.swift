@@ -119,3 +119,94 @@ struct ReferredFriendsPage: Encodable, Sendable {
 
 /// Deletes answer `{}`.
 struct EmptyResponse: Encodable, Sendable {}
+
+// The lookups and the queries of referring customers and referred friends are the hottest
+// responses: written field by field (`CompactJSONWritable`), in the order of the properties
+// above, which `Encodable` also follows (a test compares the two).
+
+extension ReferringCustomerDTO: CompactJSONWritable {
+    func writeJSON(into writer: inout CompactJSONWriter) {
+        writer.object { writer in
+            writer.member("id", id)
+            writer.member("contactId", contactId)
+            writer.member("referralCode", referralCode)
+            writer.member("revision", revision)
+            writer.member("createdDate", createdDate)
+            writer.member("updatedDate", updatedDate)
+        }
+    }
+}
+
+extension ReferringCustomerEnvelope: CompactJSONWritable {
+    func writeJSON(into writer: inout CompactJSONWriter) {
+        writer.object { writer in
+            writer.key("referringCustomer")
+            referringCustomer.writeJSON(into: &writer)
+        }
+    }
+}
+
+extension ReferredFriendDTO: CompactJSONWritable {
+    func writeJSON(into writer: inout CompactJSONWriter) {
+        writer.object { writer in
+            writer.member("id", id)
+            writer.member("contactId", contactId)
+            writer.member("referringCustomerId", referringCustomerId)
+            writer.member("status", status)
+            writer.member("revision", revision)
+            writer.member("createdDate", createdDate)
+            writer.member("updatedDate", updatedDate)
+        }
+    }
+}
+
+extension ReferredFriendEnvelope: CompactJSONWritable {
+    func writeJSON(into writer: inout CompactJSONWriter) {
+        writer.object { writer in
+            writer.key("referredFriend")
+            referredFriend.writeJSON(into: &writer)
+        }
+    }
+}
+
+extension PagingMetadataDTO: CompactJSONWritable {
+    func writeJSON(into writer: inout CompactJSONWriter) {
+        writer.object { writer in
+            writer.key("count")
+            writer.integer(count)
+            writer.key("cursors")
+            writer.object { writer in
+                writer.member("next", ifPresent: cursors.next)
+                writer.member("prev", ifPresent: cursors.prev)
+            }
+            writer.key("hasNext")
+            writer.bool(hasNext)
+        }
+    }
+}
+
+extension ReferringCustomersPage: CompactJSONWritable {
+    func writeJSON(into writer: inout CompactJSONWriter) {
+        writer.object { writer in
+            writer.key("referringCustomers")
+            writer.array { writer in
+                for customer in referringCustomers { customer.writeJSON(into: &writer) }
+            }
+            writer.key("metadata")
+            metadata.writeJSON(into: &writer)
+        }
+    }
+}
+
+extension ReferredFriendsPage: CompactJSONWritable {
+    func writeJSON(into writer: inout CompactJSONWriter) {
+        writer.object { writer in
+            writer.key("referredFriends")
+            writer.array { writer in
+                for friend in referredFriends { friend.writeJSON(into: &writer) }
+            }
+            writer.key("metadata")
+            metadata.writeJSON(into: &writer)
+        }
+    }
+}

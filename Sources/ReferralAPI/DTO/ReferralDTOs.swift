@@ -185,28 +185,26 @@ extension PagingMetadataDTO: CompactJSONWritable {
     }
 }
 
-extension ReferringCustomersPage: CompactJSONWritable {
-    func writeJSON(into writer: inout CompactJSONWriter) {
-        writer.object { writer in
-            writer.key("referringCustomers")
-            writer.array { writer in
-                for customer in referringCustomers { customer.writeJSON(into: &writer) }
-            }
+extension CompactJSONWriter {
+    /// A query page: `{"<key>": [items], "metadata": {…}}`.
+    mutating func page(_ key: StaticString, _ items: [some CompactJSONWritable], metadata: PagingMetadataDTO) {
+        object { writer in
+            writer.key(key)
+            writer.array(of: items)
             writer.key("metadata")
             metadata.writeJSON(into: &writer)
         }
     }
 }
 
+extension ReferringCustomersPage: CompactJSONWritable {
+    func writeJSON(into writer: inout CompactJSONWriter) {
+        writer.page("referringCustomers", referringCustomers, metadata: metadata)
+    }
+}
+
 extension ReferredFriendsPage: CompactJSONWritable {
     func writeJSON(into writer: inout CompactJSONWriter) {
-        writer.object { writer in
-            writer.key("referredFriends")
-            writer.array { writer in
-                for friend in referredFriends { friend.writeJSON(into: &writer) }
-            }
-            writer.key("metadata")
-            metadata.writeJSON(into: &writer)
-        }
+        writer.page("referredFriends", referredFriends, metadata: metadata)
     }
 }

@@ -28,21 +28,28 @@ public struct CompactJSONWriter {
 
     /// `{`, the members `body` writes, `}`.
     public mutating func object(_ body: (inout CompactJSONWriter) -> Void) {
-        separate()
-        bytes.append(UInt8(ascii: "{"))
-        needsComma = false
-        body(&self)
-        bytes.append(UInt8(ascii: "}"))
-        needsComma = true
+        container(open: UInt8(ascii: "{"), close: UInt8(ascii: "}"), body)
     }
 
     /// `[`, the elements `body` writes, `]`.
     public mutating func array(_ body: (inout CompactJSONWriter) -> Void) {
+        container(open: UInt8(ascii: "["), close: UInt8(ascii: "]"), body)
+    }
+
+    /// An array of values that write themselves.
+    @inlinable
+    public mutating func array(of elements: [some CompactJSONWritable]) {
+        array { writer in
+            for element in elements { element.writeJSON(into: &writer) }
+        }
+    }
+
+    private mutating func container(open: UInt8, close: UInt8, _ body: (inout CompactJSONWriter) -> Void) {
         separate()
-        bytes.append(UInt8(ascii: "["))
+        bytes.append(open)
         needsComma = false
         body(&self)
-        bytes.append(UInt8(ascii: "]"))
+        bytes.append(close)
         needsComma = true
     }
 

@@ -34,19 +34,23 @@ final class TransactionMemo: Sendable {
 }
 
 extension SQLStoreTransaction {
-    /// Runs `body` between `begin` and COMMIT on `db`, rolling back when it throws.
+    /// Runs `body` between BEGIN and COMMIT on `db`, rolling back when it throws. `control`
+    /// runs those three statements; by default through SQLKit, while SQLite runs them straight
+    /// on its connection (prepared once), since many reads are a single statement.
     static func run<T: Sendable>(
-        on db: any SQLDatabase, dialect: StoreDialect, begin: SQLQueryString = "BEGIN", logger: Logger,
+        on db: any SQLDatabase, dialect: StoreDialect, logger: Logger,
+        control: ((String) async throws -> Void)? = nil,
         _ body: @Sendable (any StoreTransaction) async throws -> T
     ) async throws -> T {
-        try await db.raw(begin).run()
+        let control = control ?? { try await db.raw(SQLQueryString($0)).run() }
+        try await control("BEGIN")
         do {
             let result = try await body(SQLStoreTransaction(db: db, dialect: dialect))
-            try await db.raw("COMMIT").run()
+            try await control("COMMIT")
             return result
         } catch {
             do {
-                try await db.raw("ROLLBACK").run()
+                try await control("ROLLBACK")
             } catch {
                 logger.error("rollback failed", metadata: ["error": "\(error)"])
             }

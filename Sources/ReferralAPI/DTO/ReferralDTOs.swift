@@ -139,10 +139,7 @@ extension ReferringCustomerDTO: CompactJSONWritable {
 
 extension ReferringCustomerEnvelope: CompactJSONWritable {
     func writeJSON(into writer: inout CompactJSONWriter) {
-        writer.object { writer in
-            writer.key("referringCustomer")
-            referringCustomer.writeJSON(into: &writer)
-        }
+        writer.object { writer in writer.member("referringCustomer", referringCustomer) }
     }
 }
 
@@ -162,10 +159,7 @@ extension ReferredFriendDTO: CompactJSONWritable {
 
 extension ReferredFriendEnvelope: CompactJSONWritable {
     func writeJSON(into writer: inout CompactJSONWriter) {
-        writer.object { writer in
-            writer.key("referredFriend")
-            referredFriend.writeJSON(into: &writer)
-        }
+        writer.object { writer in writer.member("referredFriend", referredFriend) }
     }
 }
 
@@ -191,8 +185,7 @@ extension CompactJSONWriter {
         object { writer in
             writer.key(key)
             writer.array(of: items)
-            writer.key("metadata")
-            metadata.writeJSON(into: &writer)
+            writer.member("metadata", metadata)
         }
     }
 }

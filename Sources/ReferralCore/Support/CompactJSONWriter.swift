@@ -86,6 +86,13 @@ public struct CompactJSONWriter {
         string(text)
     }
 
+    /// A member whose value writes itself.
+    @inlinable
+    public mutating func member(_ name: StaticString, _ value: some CompactJSONWritable) {
+        key(name)
+        value.writeJSON(into: &self)
+    }
+
     /// A member with a string value, left out when nil (as `encodeIfPresent` does).
     public mutating func member(_ name: StaticString, ifPresent text: String?) {
         guard let text else { return }

@@ -104,23 +104,8 @@ public final class SQLiteReferralStore: ReferralStore {
 
     public func read<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) async throws -> T) async throws -> T {
         try await readers.withConnection { connection in
-            // Transaction control straight on the connection: a read is often one statement,
-            // and going through SQLKit for the two around it showed in profiles.
-            try connection.run("BEGIN", [])
-            do {
-                let result = try await body(SQLStoreTransaction(db: connection.sql(), dialect: .sqlite))
-                try connection.run("COMMIT", [])
-                return result
-            } catch {
-                if !connection.isAutocommit {
-                    do {
-                        try connection.run("ROLLBACK", [])
-                    } catch {
-                        logger.error("rollback failed", metadata: ["error": "\(error)"])
-                    }
-                }
-                throw error
-            }
+            try await SQLStoreTransaction.run(
+                on: connection.sql(), dialect: .sqlite, logger: self.logger, control: { try connection.run($0, []) }, body)
         }
     }
 

@@ -124,7 +124,7 @@ enum LoggingBootstrap {
         guard !done else { return }
         done = true
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
+            var handler = LineLogHandler.standardError(label: label)
             handler.logLevel = level
             return handler
         }

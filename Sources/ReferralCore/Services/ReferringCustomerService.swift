@@ -34,7 +34,7 @@ public struct ReferringCustomerService: Sendable {
         }
         let generators = self.generators
         return try await store.write { tx in
-            if let existing = try await tx.referringCustomers.find(contactID: contactID, site: site) { return existing }
+            // A customer made for the contact since the read above makes the insert a duplicate.
             let now = generators.now()
             for _ in 0..<Self.codeAttempts {
                 let customer = ReferringCustomer(

@@ -19,10 +19,15 @@ struct SQLStoreTransaction: StoreTransaction {
     var settings: any SettingsRepository { SQLSettingsRepository(db: db) }
     var referralEvents: any ReferralEventRepository { SQLReferralEventRepository(db: db, dialect: dialect) }
     var referralRewards: any ReferralRewardRepository { SQLReferralRewardRepository(db: db, dialect: dialect) }
-    var statistics: any StatisticsRepository { SQLStatisticsRepository(db: db, dialect: dialect) }
+    var statistics: any StatisticsRepository { SQLStatisticsRepository(db: db, dialect: dialect, memo: memo) }
     var socialPosts: any SocialPostRepository { SQLSocialPostRepository(db: db, dialect: dialect) }
     var dataTransfer: any DataTransferRepository { SQLDataTransfer(db: db, dialect: dialect) }
     var webhooks: any WebhookRepository { SQLWebhookRepository(db: db, dialect: dialect, memo: memo) }
+
+    /// The statements a transaction leaves to its end: run after the body, before COMMIT.
+    func finish() async throws {
+        try await SQLStatisticsRepository(db: db, dialect: dialect, memo: memo).addSiteCounts()
+    }
 }
 
 /// What one transaction remembers between its statements, so that it doesn't read the same
@@ -31,6 +36,16 @@ final class TransactionMemo: Sendable {
     /// A site's webhook subscriptions as (subscription, event type) pairs: a reward's change
     /// events fan out four or five times in one transaction.
     let subscriptionTypes = Mutex<[SiteID: [(subscription: UUID, eventType: String)]]>([:])
+    /// Sign-ups, actions and amounts counted for each site, added to its statistics row at the
+    /// end of the transaction (`SQLStoreTransaction.finish`).
+    let siteCounts = Mutex<[SiteID: SiteCounts]>([:])
+}
+
+/// Increments of a site's statistics row.
+struct SiteCounts: Sendable {
+    var signUps: Int64 = 0
+    var actions: Int64 = 0
+    var amountUnits: Int64 = 0
 }
 
 extension SQLStoreTransaction {
@@ -45,7 +60,9 @@ extension SQLStoreTransaction {
         let control = control ?? { try await db.raw(SQLQueryString($0)).run() }
         try await control("BEGIN")
         do {
-            let result = try await body(SQLStoreTransaction(db: db, dialect: dialect))
+            let transaction = SQLStoreTransaction(db: db, dialect: dialect)
+            let result = try await body(transaction)
+            try await transaction.finish()
             try await control("COMMIT")
             return result
         } catch {

@@ -32,7 +32,11 @@ public protocol ReferralRewardRepository: Sendable {
 /// them never scans events.
 public protocol StatisticsRepository: Sendable {
     func statistics(site: SiteID) async throws -> ReferralStatistics
+    /// Counts a sign-up in the site's statistics. The site's counts may be added to its stored
+    /// row only at the end of the transaction; `statistics(site:)` in the same transaction
+    /// includes them.
     func recordSignUp(site: SiteID) async throws
+    /// Counts an action and its amount in the site's statistics, as `recordSignUp` does.
     func recordAction(site: SiteID, amountUnits: Int64) async throws
 
     func customerCreated(_ customer: ReferringCustomer) async throws

@@ -3,12 +3,17 @@ import ReferralCore
 import SQLKit
 
 /// The tracker's aggregates. Every method is one indexed statement, run in the transaction of
-/// the event it counts, so the aggregates always equal a recount of the events.
+/// the event it counts, so the aggregates always equal a recount of the events; the site's
+/// totals are added once, at the end of that transaction.
 struct SQLStatisticsRepository: StatisticsRepository {
     let db: any SQLDatabase
     let dialect: StoreDialect
 
+    let memo: TransactionMemo
+
     func statistics(site: SiteID) async throws -> ReferralStatistics {
+        // What this transaction counted so far is part of what it reads.
+        try await addSiteCounts()
         guard
             let row = try await db.raw(
                 """
@@ -24,24 +29,38 @@ struct SQLStatisticsRepository: StatisticsRepository {
     }
 
     func recordSignUp(site: SiteID) async throws {
-        try await bump(site: site, signUps: 1, actions: 0, amount: 0)
+        memo.siteCounts.withLock { $0[site, default: SiteCounts()].signUps += 1 }
     }
 
     func recordAction(site: SiteID, amountUnits: Int64) async throws {
-        try await bump(site: site, signUps: 0, actions: 1, amount: amountUnits)
+        memo.siteCounts.withLock {
+            $0[site, default: SiteCounts()].actions += 1
+            $0[site, default: SiteCounts()].amountUnits += amountUnits
+        }
     }
 
-    private func bump(site: SiteID, signUps: Int64, actions: Int64, amount: Int64) async throws {
-        try await db.raw(
-            """
-            INSERT INTO referral_statistics (site_id, total_sign_ups, total_actions, total_amount)
-            VALUES (\(bind: site.rawValue), \(bind: signUps), \(bind: actions), \(dialect.amount(amount)))
-            ON CONFLICT (site_id) DO UPDATE SET
-                total_sign_ups = referral_statistics.total_sign_ups + excluded.total_sign_ups,
-                total_actions = referral_statistics.total_actions + excluded.total_actions,
-                total_amount = referral_statistics.total_amount + excluded.total_amount
-            """
-        ).run()
+    /// Adds the transaction's counts to the sites' statistics rows, one statement per site, in
+    /// site order. Called last, just before COMMIT: every transaction of a site updates the same
+    /// row, and PostgreSQL holds its lock until COMMIT, so an update early in a transaction
+    /// queued the site's other writers behind all the statements that followed it (new orders
+    /// spent most of their time waiting there).
+    func addSiteCounts() async throws {
+        let counts = memo.siteCounts.withLock { counts in
+            defer { counts = [:] }
+            return counts.sorted { $0.key.rawValue < $1.key.rawValue }
+        }
+        for (site, count) in counts {
+            try await db.raw(
+                """
+                INSERT INTO referral_statistics (site_id, total_sign_ups, total_actions, total_amount)
+                VALUES (\(bind: site.rawValue), \(bind: count.signUps), \(bind: count.actions), \(dialect.amount(count.amountUnits)))
+                ON CONFLICT (site_id) DO UPDATE SET
+                    total_sign_ups = referral_statistics.total_sign_ups + excluded.total_sign_ups,
+                    total_actions = referral_statistics.total_actions + excluded.total_actions,
+                    total_amount = referral_statistics.total_amount + excluded.total_amount
+                """
+            ).run()
+        }
     }
 
     func customerCreated(_ customer: ReferringCustomer) async throws {

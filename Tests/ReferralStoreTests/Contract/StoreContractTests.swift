@@ -228,6 +228,47 @@ struct StoreContractTests {
         }
     }
 
+    @Test("site statistics counted in a transaction: read back inside it, committed with it, undone with it", arguments: Backend.allCases)
+    func siteCountsFollowTheirTransaction(backend: Backend) async throws {
+        struct Abort: Error {}
+        try await withFixture(backend) { fixture in
+            let here = fixture.site
+            let there = try SiteID(validating: "another-site")
+            let inside = try await fixture.store.write { tx in
+                try await tx.statistics.recordSignUp(site: here)
+                try await tx.statistics.recordAction(site: here, amountUnits: 1_250)
+                try await tx.statistics.recordAction(site: there, amountUnits: 7)
+                let first = try await tx.statistics.statistics(site: here)
+                // Counted after a read in the same transaction: added too.
+                try await tx.statistics.recordAction(site: here, amountUnits: 50)
+                return (first, try await tx.statistics.statistics(site: here))
+            }
+            #expect(inside.0 == ReferralStatistics(totalSignUpsCompleted: 1, totalActionsCompleted: 1, totalAmountUnits: 1_250))
+            #expect(inside.1 == ReferralStatistics(totalSignUpsCompleted: 1, totalActionsCompleted: 2, totalAmountUnits: 1_300))
+
+            // Writers of both sites at once; half of them fail after counting.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<40 {
+                    group.addTask {
+                        do {
+                            try await fixture.store.write { tx in
+                                try await tx.statistics.recordAction(site: index % 4 < 2 ? here : there, amountUnits: 100)
+                                try await tx.statistics.recordSignUp(site: there)
+                                if index % 2 == 1 { throw Abort() }
+                            }
+                        } catch is Abort {}
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let (mine, theirs) = try await fixture.store.read { tx in
+                (try await tx.statistics.statistics(site: here), try await tx.statistics.statistics(site: there))
+            }
+            #expect(mine == ReferralStatistics(totalSignUpsCompleted: 1, totalActionsCompleted: 12, totalAmountUnits: 2_300))
+            #expect(theirs == ReferralStatistics(totalSignUpsCompleted: 20, totalActionsCompleted: 11, totalAmountUnits: 1_007))
+        }
+    }
+
     @Test("sites never see each other's data", arguments: Backend.allCases)
     func siteIsolation(backend: Backend) async throws {
         try await withFixture(backend) { fixture in

@@ -78,7 +78,7 @@ struct Seed: AsyncParsableCommand {
                 store: store, configuration: AppConfiguration(defaultSite: try SiteID(validating: layouts[0].siteID)), logger: logger
             )
             let services = dependencies.services
-            return try await withThrowingTaskGroup(of: SeedManifest.Site.self) { group in
+            let seeded = try await withThrowingTaskGroup(of: SeedManifest.Site.self) { group in
                 var pending = layouts[...]
                 for _ in 0..<parallel {
                     guard let layout = pending.popFirst() else { break }
@@ -93,6 +93,8 @@ struct Seed: AsyncParsableCommand {
                 }
                 return done.sorted { $0.index < $1.index }
             }
+            try await store.write { try await $0.dataTransfer.refreshPlannerStatistics() }
+            return seeded
         }
         let elapsed = Date().timeIntervalSince(started)
         if let manifest {

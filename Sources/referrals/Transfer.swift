@@ -112,6 +112,7 @@ struct Import: AsyncParsableCommand {
                     return count
                 }
             }
+            try await store.write { try await $0.dataTransfer.refreshPlannerStatistics() }
             return inserted
         }
         emit("imported \(inserted) rows (\(rows.count - inserted) already present) from an export of \(header.site ?? "all sites")")

@@ -10,4 +10,6 @@ public protocol DataTransferRepository: Sendable {
     /// Inserts one exported row; a row whose key exists already is left as it is. Returns
     /// whether the row was inserted.
     func importRow(table: String, _ row: [String: JSONValue]) async throws -> Bool
+    /// Brings the query planner's statistics up to date after a bulk load (import, seed).
+    func refreshPlannerStatistics() async throws
 }

@@ -108,6 +108,17 @@ struct SQLDataTransfer: DataTransferRepository {
     let db: any SQLDatabase
     let dialect: StoreDialect
 
+    /// PostgreSQL: `ANALYZE`. Its plans depend on the statistics, and those autovacuum takes
+    /// during a load describe the tables as they were part-way through it: after a seed, lookups
+    /// of a referred friend by contact scanned the site's friends by creation date (thousands
+    /// of rows) instead of the one-row contact index until the next automatic analyze. SQLite
+    /// keeps no statistics unless asked, and its plans here follow the indexes' shapes, so it
+    /// has nothing to do.
+    func refreshPlannerStatistics() async throws {
+        guard dialect == .postgres else { return }
+        try await db.raw("ANALYZE").run()
+    }
+
     var tables: [String] { Self.schema.map(\.name) }
 
     func export(table name: String, site: SiteID?, row: @escaping @Sendable ([String: JSONValue]) -> Void) async throws {

@@ -24,9 +24,15 @@ struct SQLStoreTransaction: StoreTransaction {
     var dataTransfer: any DataTransferRepository { SQLDataTransfer(db: db, dialect: dialect) }
     var webhooks: any WebhookRepository { SQLWebhookRepository(db: db, dialect: dialect, memo: memo) }
 
-    /// The statements a transaction leaves to its end: run after the body, before COMMIT.
-    func finish() async throws {
-        try await SQLStatisticsRepository(db: db, dialect: dialect, memo: memo).addSiteCounts()
+    /// Runs `body` on a new transaction over `db` (already begun), then the statements a
+    /// transaction leaves to its end; the caller commits.
+    static func perform<T: Sendable>(
+        on db: any SQLDatabase, dialect: StoreDialect, _ body: @Sendable (any StoreTransaction) async throws -> T
+    ) async throws -> T {
+        let transaction = SQLStoreTransaction(db: db, dialect: dialect)
+        let result = try await body(transaction)
+        try await SQLStatisticsRepository(db: db, dialect: dialect, memo: transaction.memo).addSiteCounts()
+        return result
     }
 }
 
@@ -37,7 +43,7 @@ final class TransactionMemo: Sendable {
     /// events fan out four or five times in one transaction.
     let subscriptionTypes = Mutex<[SiteID: [(subscription: UUID, eventType: String)]]>([:])
     /// Sign-ups, actions and amounts counted for each site, added to its statistics row at the
-    /// end of the transaction (`SQLStoreTransaction.finish`).
+    /// end of the transaction (`SQLStoreTransaction.perform`).
     let siteCounts = Mutex<[SiteID: SiteCounts]>([:])
 }
 
@@ -60,9 +66,7 @@ extension SQLStoreTransaction {
         let control = control ?? { try await db.raw(SQLQueryString($0)).run() }
         try await control("BEGIN")
         do {
-            let transaction = SQLStoreTransaction(db: db, dialect: dialect)
-            let result = try await body(transaction)
-            try await transaction.finish()
+            let result = try await perform(on: db, dialect: dialect, body)
             try await control("COMMIT")
             return result
         } catch {

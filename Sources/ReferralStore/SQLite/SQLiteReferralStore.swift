@@ -110,13 +110,8 @@ public final class SQLiteReferralStore: ReferralStore {
     }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) async throws -> T) async throws -> T {
-        try await writer.transaction { db in
-            let transaction = SQLStoreTransaction(db: db, dialect: .sqlite)
-            let result = try await body(transaction)
-            // Within the item's savepoint, so a failure undoes these statements with the rest.
-            try await transaction.finish()
-            return result
-        }
+        // In the item's savepoint, so a failure undoes the statements left to the end with the rest.
+        try await writer.transaction { db in try await SQLStoreTransaction.perform(on: db, dialect: .sqlite, body) }
     }
 
     public func ping() async throws {

@@ -121,6 +121,17 @@ enum StoredJSON {
     }
 
     static func decode<T: Decodable>(_ type: T.Type, from text: String) throws -> T {
+        try decodeWithFoundation(type, from: text)
+    }
+
+    /// An event payload: read directly when it has the shape `Codable` writes (every stored
+    /// one does), else through `JSONDecoder` for its answer or its error.
+    static func decode(_ type: ReferralEventKind.Type, from text: String) throws -> ReferralEventKind {
+        if let kind = StoredEventKind.read(text) { return kind }
+        return try decodeWithFoundation(type, from: text)
+    }
+
+    private static func decodeWithFoundation<T: Decodable>(_ type: T.Type, from text: String) throws -> T {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .millisecondsSince1970
         return try decoder.decode(type, from: Data(text.utf8))

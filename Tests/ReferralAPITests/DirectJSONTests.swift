@@ -64,4 +64,39 @@ struct DirectJSONTests {
             }
         }
     }
+
+    static func event(_ index: Int) throws -> ReferralEvent {
+        let text = awkward[index % awkward.count]
+        let kinds: [ReferralEventKind] = [
+            .referredFriendSignup(referredFriendID: UUIDv7.generate()),
+            .successfulReferral(referredFriendID: UUIDv7.generate(), referringCustomerID: UUIDv7.generate()),
+            .action(
+                referredFriendID: UUIDv7.generate(), referringCustomerID: UUIDv7.generate(),
+                trigger: ActionTrigger(appID: "app \(text)", activityType: .STORE_ORDER_PLACED), amount: DecimalAmount("49.90"),
+                currency: "USD", orderID: "order \(text)"),
+            .action(
+                referredFriendID: UUIDv7.generate(), referringCustomerID: UUIDv7.generate(),
+                trigger: ActionTrigger(appID: nil, activityType: .SESSION_BOOKED), amount: nil, currency: nil, orderID: text),
+            .reward(receiver: .referringCustomer(UUIDv7.generate()), referralRewardID: UUIDv7.generate(), rewardType: .COUPON),
+            .reward(receiver: .referredFriend(UUIDv7.generate()), referralRewardID: UUIDv7.generate(), rewardType: .LOYALTY_POINTS),
+        ]
+        return ReferralEvent(
+            id: UUIDv7.generate(), site: try SiteID(validating: "site-\(index)"), kind: kinds[index % kinds.count],
+            revision: Int64(index), createdDate: Date(milliseconds: 1_600_000_000_000 + Int64(index)),
+            updatedDate: Date(milliseconds: 1_650_000_000_999))
+    }
+
+    @Test("referral events of every kind: one, and pages of every size with and without cursors")
+    func referralEvents() throws {
+        for index in 0..<(Self.awkward.count * 6) {
+            try Self.same(ReferralEventEnvelope(referralEvent: .init(try Self.event(index))))
+        }
+        for count in [0, 1, 6, 50] {
+            let items = try (0..<count).map(Self.event)
+            for (next, prev) in [(nil, nil), ("abc", nil), (nil, "p"), ("n", "p")] as [(String?, String?)] {
+                let page = QueryPage(items: items, hasNext: count == 50, nextCursor: next, prevCursor: prev)
+                try Self.same(ReferralEventsPage(referralEvents: items.map(ReferralEventDTO.init), metadata: .init(page)))
+            }
+        }
+    }
 }

@@ -256,6 +256,10 @@ struct ReportActionRequest: Decodable, Sendable {
 struct AmountInput: Decodable, Sendable {
     let value: DecimalAmount
 
+    init(value: DecimalAmount) {
+        self.value = value
+    }
+
     init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         guard let text = try? container.decode(String.self), let amount = DecimalAmount(text) else {
@@ -284,4 +288,83 @@ struct SocialPostsDTO: Encodable, Sendable {
 
 struct SocialPostsRequest: Decodable, Sendable {
     var topic: String?
+}
+
+// Referral events are the answer of every reported action (a repeated order id is answered
+// by a reader and nothing else), so they too are written field by field, in the order of the
+// properties above, as `CompactJSONEncoder` writes them (a test compares the two).
+
+extension TriggerDTO: CompactJSONWritable {
+    func writeJSON(into writer: inout CompactJSONWriter) {
+        writer.object { writer in
+            writer.member("appId", ifPresent: appId)
+            writer.member("activityType", activityType)
+        }
+    }
+}
+
+extension ReferralEventDTO.Signup: CompactJSONWritable {
+    func writeJSON(into writer: inout CompactJSONWriter) {
+        writer.object { writer in writer.member("referredFriendId", referredFriendId) }
+    }
+}
+
+extension ReferralEventDTO.Successful: CompactJSONWritable {
+    func writeJSON(into writer: inout CompactJSONWriter) {
+        writer.object { writer in
+            writer.member("referredFriendId", referredFriendId)
+            writer.member("referringCustomerId", referringCustomerId)
+        }
+    }
+}
+
+extension ReferralEventDTO.Action: CompactJSONWritable {
+    func writeJSON(into writer: inout CompactJSONWriter) {
+        writer.object { writer in
+            writer.member("referredFriendId", referredFriendId)
+            writer.member("referringCustomerId", referringCustomerId)
+            writer.member("trigger", trigger)
+            writer.member("amount", ifPresent: amount)
+            writer.member("currency", ifPresent: currency)
+            writer.member("orderId", orderId)
+        }
+    }
+}
+
+extension ReferralEventDTO.RewardEvent: CompactJSONWritable {
+    func writeJSON(into writer: inout CompactJSONWriter) {
+        writer.object { writer in
+            writer.member("rewardedReferringCustomerId", ifPresent: rewardedReferringCustomerId)
+            writer.member("rewardedReferredFriendId", ifPresent: rewardedReferredFriendId)
+            writer.member("referralRewardId", referralRewardId)
+            writer.member("rewardType", rewardType)
+        }
+    }
+}
+
+extension ReferralEventDTO: CompactJSONWritable {
+    func writeJSON(into writer: inout CompactJSONWriter) {
+        writer.object { writer in
+            writer.member("id", id)
+            writer.member("revision", revision)
+            writer.member("createdDate", createdDate)
+            writer.member("updatedDate", updatedDate)
+            if let referredFriendSignupEvent { writer.member("referredFriendSignupEvent", referredFriendSignupEvent) }
+            if let successfulReferralEvent { writer.member("successfulReferralEvent", successfulReferralEvent) }
+            if let actionEvent { writer.member("actionEvent", actionEvent) }
+            if let rewardEvent { writer.member("rewardEvent", rewardEvent) }
+        }
+    }
+}
+
+extension ReferralEventEnvelope: CompactJSONWritable {
+    func writeJSON(into writer: inout CompactJSONWriter) {
+        writer.object { writer in writer.member("referralEvent", referralEvent) }
+    }
+}
+
+extension ReferralEventsPage: CompactJSONWritable {
+    func writeJSON(into writer: inout CompactJSONWriter) {
+        writer.page("referralEvents", referralEvents, metadata: metadata)
+    }
 }

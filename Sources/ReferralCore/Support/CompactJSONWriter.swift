@@ -1,3 +1,5 @@
+import Foundation
+
 /// A type whose compact JSON is written field by field instead of through `Encodable`.
 ///
 /// For the few response types on the hottest paths (a page of 50 referred friends is 400
@@ -79,6 +81,39 @@ public struct CompactJSONWriter {
         bytes.append(contentsOf: (flag ? "true" : "false").utf8)
         needsComma = true
     }
+
+    public mutating func integer(_ value: Int64) {
+        separate()
+        bytes.append(contentsOf: String(value).utf8)
+        needsComma = true
+    }
+
+    /// A date as `Codable` stores it with `millisecondsSince1970`: what `CompactJSONEncoder`
+    /// writes. The caller checks `timeIntervalSince1970.isFinite` (the encoder throws for the
+    /// others; this writes `null`).
+    public mutating func milliseconds(_ date: Date) {
+        separate()
+        let text = (try? CompactJSONEncoder.numberText(1000 * date.timeIntervalSince1970)) ?? "null"
+        bytes.append(contentsOf: text.utf8)
+        needsComma = true
+    }
+
+    /// A UUID as `Codable` writes it: Foundation's `uuidString`, upper case.
+    public mutating func uuid(_ id: UUID) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        withUnsafeBytes(of: id.uuid) { raw in
+            for (index, byte) in raw.enumerated() {
+                if index == 4 || index == 6 || index == 8 || index == 10 { bytes.append(UInt8(ascii: "-")) }
+                bytes.append(Self.upperDigits[Int(byte >> 4)])
+                bytes.append(Self.upperDigits[Int(byte & 0x0F)])
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+        needsComma = true
+    }
+
+    private static let upperDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
 
     /// A member with a string value.
     public mutating func member(_ name: StaticString, _ text: String) {

@@ -49,7 +49,7 @@ struct StoredJSONWriterTests {
         }
     }
 
-    @Test("snapshots of referral events and referred friends, with whole and fractional milliseconds")
+    @Test("snapshots of referral events, referring customers and referred friends, with whole and fractional milliseconds")
     func snapshots() throws {
         for index in 0..<Self.awkward.count {
             for (offset, kind) in Self.kinds(index).enumerated() {
@@ -58,6 +58,16 @@ struct StoredJSONWriterTests {
                     id: UUIDv7.generate(), site: try SiteID(validating: "site-\(index)"), kind: kind, revision: Int64(offset),
                     createdDate: date, updatedDate: Self.dates[offset % Self.dates.count])
                 let snapshot = EntitySnapshot.referralEvent(event)
+                let text = try StoredJSON.encode(snapshot)
+                try Self.same(text, snapshot)
+                #expect(try StoredJSON.decode(EntitySnapshot.self, from: text) == snapshot)
+            }
+            for offset in 0..<Self.dates.count {
+                let customer = ReferringCustomer(
+                    id: UUIDv7.generate(), site: try SiteID(validating: "site-\(offset)"), contactID: "contact \(Self.awkward[index])",
+                    referralCode: "CODE\(Self.awkward[index])", revision: Int64(offset + 1), createdDate: Self.dates[offset],
+                    updatedDate: Self.dates[(offset + 2) % Self.dates.count])
+                let snapshot = EntitySnapshot.referringCustomer(customer)
                 let text = try StoredJSON.encode(snapshot)
                 try Self.same(text, snapshot)
                 #expect(try StoredJSON.decode(EntitySnapshot.self, from: text) == snapshot)

@@ -1,8 +1,8 @@
 import Foundation
 import ReferralCore
 
-// The stored documents a reported action writes most (its events' payloads, and the change
-// snapshots of the events and of the referred friend) written field by field, exactly as
+// The stored documents the write routes produce most (events' payloads, and the change
+// snapshots of events, referred friends and referring customers) written field by field, exactly as
 // `CompactJSONEncoder` writes their synthesized `Codable` form (a test compares the bytes).
 // Through `Codable` they were 6–8 % of the single SQLite writer's time per new order.
 
@@ -15,6 +15,8 @@ extension StoredJSON {
         switch snapshot {
         case .referredFriend(let friend) where friend.createdDate.isStorable && friend.updatedDate.isStorable:
             return String(decoding: CompactJSONWriter.bytes(of: StoredSnapshot.referredFriend(friend), capacity: 384), as: UTF8.self)
+        case .referringCustomer(let customer) where customer.createdDate.isStorable && customer.updatedDate.isStorable:
+            return String(decoding: CompactJSONWriter.bytes(of: StoredSnapshot.referringCustomer(customer), capacity: 384), as: UTF8.self)
         case .referralEvent(let event) where event.createdDate.isStorable && event.updatedDate.isStorable:
             return String(decoding: CompactJSONWriter.bytes(of: StoredSnapshot.referralEvent(event), capacity: 512), as: UTF8.self)
         default:
@@ -104,11 +106,13 @@ struct StoredKind: CompactJSONWritable {
 
 /// The snapshots written directly: `{"<case>":{"_0":{…}}}`.
 enum StoredSnapshot: CompactJSONWritable {
+    case referringCustomer(ReferringCustomer)
     case referredFriend(ReferredFriend)
     case referralEvent(ReferralEvent)
 
     func encode(to encoder: any Encoder) throws {
         switch self {
+        case .referringCustomer(let customer): try EntitySnapshot.referringCustomer(customer).encode(to: encoder)
         case .referredFriend(let friend): try EntitySnapshot.referredFriend(friend).encode(to: encoder)
         case .referralEvent(let event): try EntitySnapshot.referralEvent(event).encode(to: encoder)
         }
@@ -117,6 +121,24 @@ enum StoredSnapshot: CompactJSONWritable {
     func writeJSON(into writer: inout CompactJSONWriter) {
         writer.object { writer in
             switch self {
+            case .referringCustomer(let customer):
+                writer.key("referringCustomer")
+                writer.object { writer in
+                    writer.key("_0")
+                    writer.object { writer in
+                        writer.key("id")
+                        writer.uuid(customer.id)
+                        writer.member("site", customer.site.rawValue)
+                        writer.member("contactID", customer.contactID)
+                        writer.member("referralCode", customer.referralCode)
+                        writer.key("revision")
+                        writer.integer(customer.revision)
+                        writer.key("createdDate")
+                        writer.milliseconds(customer.createdDate)
+                        writer.key("updatedDate")
+                        writer.milliseconds(customer.updatedDate)
+                    }
+                }
             case .referredFriend(let friend):
                 writer.key("referredFriend")
                 writer.object { writer in

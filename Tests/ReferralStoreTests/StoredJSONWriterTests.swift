@@ -49,7 +49,9 @@ struct StoredJSONWriterTests {
         }
     }
 
-    @Test("snapshots of referral events, referring customers and referred friends, with whole and fractional milliseconds")
+    @Test(
+        "snapshots of referral events, referring customers, referred friends and rewards without a coupon, with whole and fractional milliseconds"
+    )
     func snapshots() throws {
         for index in 0..<Self.awkward.count {
             for (offset, kind) in Self.kinds(index).enumerated() {
@@ -68,6 +70,19 @@ struct StoredJSONWriterTests {
                     referralCode: "CODE\(Self.awkward[index])", revision: Int64(offset + 1), createdDate: Self.dates[offset],
                     updatedDate: Self.dates[(offset + 2) % Self.dates.count])
                 let snapshot = EntitySnapshot.referringCustomer(customer)
+                let text = try StoredJSON.encode(snapshot)
+                try Self.same(text, snapshot)
+                #expect(try StoredJSON.decode(EntitySnapshot.self, from: text) == snapshot)
+            }
+            for offset in 0..<Self.dates.count {
+                let points = offset % 2 == 0 ? LoyaltyPointsGrant(transactionID: "tx \(Self.awkward[index])", amount: offset * 50) : nil
+                let reward = ReferralReward(
+                    id: UUIDv7.generate(), site: try SiteID(validating: "site-\(offset)"),
+                    receiver: offset % 3 == 0 ? .referredFriend(UUID()) : .referringCustomer(UUIDv7.generate()), sourceFriendID: UUID(),
+                    sourceContactID: "source \(Self.awkward[index])", receiverContactID: "receiver \(offset)",
+                    rewardType: points == nil ? .NOTHING : .LOYALTY_POINTS, coupon: nil, loyaltyPoints: points, revision: Int64(offset + 1),
+                    createdDate: Self.dates[offset], updatedDate: Self.dates[(offset + 3) % Self.dates.count])
+                let snapshot = EntitySnapshot.referralReward(reward)
                 let text = try StoredJSON.encode(snapshot)
                 try Self.same(text, snapshot)
                 #expect(try StoredJSON.decode(EntitySnapshot.self, from: text) == snapshot)

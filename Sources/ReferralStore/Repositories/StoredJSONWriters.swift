@@ -2,7 +2,7 @@ import Foundation
 import ReferralCore
 
 // The stored documents the write routes produce most (events' payloads, and the change
-// snapshots of events, referred friends and referring customers) written field by field, exactly as
+// snapshots of events, referred friends, referring customers and loyalty-point rewards) written field by field, exactly as
 // `CompactJSONEncoder` writes their synthesized `Codable` form (a test compares the bytes).
 // Through `Codable` they were 6–8 % of the single SQLite writer's time per new order.
 
@@ -17,6 +17,10 @@ extension StoredJSON {
             return String(decoding: CompactJSONWriter.bytes(of: StoredSnapshot.referredFriend(friend), capacity: 384), as: UTF8.self)
         case .referringCustomer(let customer) where customer.createdDate.isStorable && customer.updatedDate.isStorable:
             return String(decoding: CompactJSONWriter.bytes(of: StoredSnapshot.referringCustomer(customer), capacity: 384), as: UTF8.self)
+        case .referralReward(let reward) where reward.coupon == nil && reward.createdDate.isStorable && reward.updatedDate.isStorable:
+            // Loyalty points (a referring customer's usual reward); coupons, with their
+            // specification, still go through the encoder.
+            return String(decoding: CompactJSONWriter.bytes(of: StoredSnapshot.referralReward(reward), capacity: 512), as: UTF8.self)
         case .referralEvent(let event) where event.createdDate.isStorable && event.updatedDate.isStorable:
             return String(decoding: CompactJSONWriter.bytes(of: StoredSnapshot.referralEvent(event), capacity: 512), as: UTF8.self)
         default:
@@ -79,22 +83,7 @@ struct StoredKind: CompactJSONWritable {
                 writer.key("reward")
                 writer.object { writer in
                     writer.key("receiver")
-                    writer.object { writer in
-                        switch receiver {
-                        case .referringCustomer(let id):
-                            writer.key("referringCustomer")
-                            writer.object { writer in
-                                writer.key("_0")
-                                writer.uuid(id)
-                            }
-                        case .referredFriend(let id):
-                            writer.key("referredFriend")
-                            writer.object { writer in
-                                writer.key("_0")
-                                writer.uuid(id)
-                            }
-                        }
-                    }
+                    writer.receiver(receiver)
                     writer.key("referralRewardID")
                     writer.uuid(rewardID)
                     writer.member("rewardType", rewardType.rawValue)
@@ -109,12 +98,15 @@ enum StoredSnapshot: CompactJSONWritable {
     case referringCustomer(ReferringCustomer)
     case referredFriend(ReferredFriend)
     case referralEvent(ReferralEvent)
+    /// Only without a coupon.
+    case referralReward(ReferralReward)
 
     func encode(to encoder: any Encoder) throws {
         switch self {
         case .referringCustomer(let customer): try EntitySnapshot.referringCustomer(customer).encode(to: encoder)
         case .referredFriend(let friend): try EntitySnapshot.referredFriend(friend).encode(to: encoder)
         case .referralEvent(let event): try EntitySnapshot.referralEvent(event).encode(to: encoder)
+        case .referralReward(let reward): try EntitySnapshot.referralReward(reward).encode(to: encoder)
         }
     }
 
@@ -159,6 +151,37 @@ enum StoredSnapshot: CompactJSONWritable {
                         writer.milliseconds(friend.updatedDate)
                     }
                 }
+            case .referralReward(let reward):
+                writer.key("referralReward")
+                writer.object { writer in
+                    writer.key("_0")
+                    writer.object { writer in
+                        writer.key("id")
+                        writer.uuid(reward.id)
+                        writer.member("site", reward.site.rawValue)
+                        writer.key("receiver")
+                        writer.receiver(reward.receiver)
+                        writer.key("sourceFriendID")
+                        writer.uuid(reward.sourceFriendID)
+                        writer.member("sourceContactID", reward.sourceContactID)
+                        writer.member("receiverContactID", reward.receiverContactID)
+                        writer.member("rewardType", reward.rewardType.rawValue)
+                        if let points = reward.loyaltyPoints {
+                            writer.key("loyaltyPoints")
+                            writer.object { writer in
+                                writer.member("transactionID", points.transactionID)
+                                writer.key("amount")
+                                writer.integer(points.amount)
+                            }
+                        }
+                        writer.key("revision")
+                        writer.integer(reward.revision)
+                        writer.key("createdDate")
+                        writer.milliseconds(reward.createdDate)
+                        writer.key("updatedDate")
+                        writer.milliseconds(reward.updatedDate)
+                    }
+                }
             case .referralEvent(let event):
                 writer.key("referralEvent")
                 writer.object { writer in
@@ -175,6 +198,28 @@ enum StoredSnapshot: CompactJSONWritable {
                         writer.key("updatedDate")
                         writer.milliseconds(event.updatedDate)
                     }
+                }
+            }
+        }
+    }
+}
+
+extension CompactJSONWriter {
+    /// `RewardReceiver`'s synthesized coding: `{"referringCustomer":{"_0":"…"}}`.
+    fileprivate mutating func receiver(_ receiver: RewardReceiver) {
+        object { writer in
+            switch receiver {
+            case .referringCustomer(let id):
+                writer.key("referringCustomer")
+                writer.object { writer in
+                    writer.key("_0")
+                    writer.uuid(id)
+                }
+            case .referredFriend(let id):
+                writer.key("referredFriend")
+                writer.object { writer in
+                    writer.key("_0")
+                    writer.uuid(id)
                 }
             }
         }

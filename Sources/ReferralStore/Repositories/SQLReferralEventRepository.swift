@@ -7,6 +7,8 @@ struct SQLReferralEventRepository: ReferralEventRepository {
     let dialect: StoreDialect
 
     static let columns = "site_id, id, event_type, payload, revision, created_at, updated_at"
+    static let compilers = DialectCompilers(
+        schema: .referralEvents, columns: fieldColumns, uuidFields: ["id", "referredFriendId", "referringCustomerId"])
     static let fieldColumns: [String: String] = {
         var columns = [
             "id": "id", "eventType": "event_type", "referredFriendId": "referred_friend_id",
@@ -61,12 +63,7 @@ struct SQLReferralEventRepository: ReferralEventRepository {
     }
 
     func query(_ query: ParsedQuery, site: SiteID) async throws -> [ReferralEvent] {
-        let compiled = SQLQueryCompiler(
-            schema: .referralEvents,
-            columns: dialect.queryColumns(Self.fieldColumns, uuidFields: ["id", "referredFriendId", "referringCustomerId"]),
-            timestamps: dialect.timestampBinding
-        )
-        .compile(query)
+        let compiled = Self.compilers[dialect].compile(query)
         return try await db.raw(
             """
             SELECT \(unsafeRaw: Self.columns) FROM referral_events

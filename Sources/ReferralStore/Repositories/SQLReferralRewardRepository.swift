@@ -10,6 +10,8 @@ struct SQLReferralRewardRepository: ReferralRewardRepository {
         site_id, id, reward_type, source_friend_id, source_contact_id, rewarded_referring_customer_id, rewarded_referred_friend_id, receiver_contact_id, \
         coupon_id, coupon_code, coupon_status, coupon_specification, loyalty_transaction_id, loyalty_amount, revision, created_at, updated_at
         """
+    static let compilers = DialectCompilers(
+        schema: .referralRewards, columns: fieldColumns, uuidFields: ["id", "rewardedReferringCustomerId", "rewardedReferredFriendId"])
     static let fieldColumns = [
         "id": "id", "rewardedReferringCustomerId": "rewarded_referring_customer_id",
         "rewardedReferredFriendId": "rewarded_referred_friend_id", "rewardType": "reward_type",
@@ -78,13 +80,7 @@ struct SQLReferralRewardRepository: ReferralRewardRepository {
     }
 
     func query(_ query: ParsedQuery, site: SiteID, receiverContactID: String?) async throws -> [ReferralReward] {
-        let compiled = SQLQueryCompiler(
-            schema: .referralRewards,
-            columns: dialect.queryColumns(
-                Self.fieldColumns, uuidFields: ["id", "rewardedReferringCustomerId", "rewardedReferredFriendId"]),
-            timestamps: dialect.timestampBinding
-        )
-        .compile(query)
+        let compiled = Self.compilers[dialect].compile(query)
         let receiver: SQLQueryString = receiverContactID.map { "AND receiver_contact_id = \(bind: $0)" } ?? ""
         return try await db.raw(
             """

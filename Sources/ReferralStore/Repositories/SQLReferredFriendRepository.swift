@@ -7,6 +7,8 @@ struct SQLReferredFriendRepository: ReferredFriendRepository {
     let dialect: StoreDialect
 
     static let columns = "site_id, id, contact_id, referring_customer_id, status, revision, created_at, updated_at"
+    static let compilers = DialectCompilers(
+        schema: .referredFriends, columns: fieldColumns, uuidFields: ["id", "referringCustomerId"])
     static let fieldColumns = [
         "id": "id", "contactId": "contact_id", "referringCustomerId": "referring_customer_id", "status": "status",
         "createdDate": "created_at", "updatedDate": "updated_at",
@@ -65,11 +67,7 @@ struct SQLReferredFriendRepository: ReferredFriendRepository {
     }
 
     func query(_ query: ParsedQuery, site: SiteID) async throws -> [ReferredFriend] {
-        let compiled = SQLQueryCompiler(
-            schema: .referredFriends, columns: dialect.queryColumns(Self.fieldColumns, uuidFields: ["id", "referringCustomerId"]),
-            timestamps: dialect.timestampBinding
-        ).compile(
-            query)
+        let compiled = Self.compilers[dialect].compile(query)
         let sql: SQLQueryString = """
             SELECT \(unsafeRaw: Self.columns) FROM referred_friends
             WHERE site_id = \(bind: site.rawValue) AND deleted_at IS NULL AND \(compiled.whereClause)

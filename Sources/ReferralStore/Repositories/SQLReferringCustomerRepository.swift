@@ -8,6 +8,7 @@ struct SQLReferringCustomerRepository: ReferringCustomerRepository {
 
     static let columns = "site_id, id, contact_id, referral_code, revision, created_at, updated_at"
     /// Query-language field → column.
+    static let compilers = DialectCompilers(schema: .referringCustomers, columns: fieldColumns, uuidFields: ["id"])
     static let fieldColumns = [
         "id": "id", "contactId": "contact_id", "referralCode": "referral_code",
         "createdDate": "created_at", "updatedDate": "updated_at",
@@ -61,11 +62,7 @@ struct SQLReferringCustomerRepository: ReferringCustomerRepository {
     }
 
     func query(_ query: ParsedQuery, site: SiteID) async throws -> [ReferringCustomer] {
-        let compiled = SQLQueryCompiler(
-            schema: .referringCustomers, columns: dialect.queryColumns(Self.fieldColumns, uuidFields: ["id"]),
-            timestamps: dialect.timestampBinding
-        )
-        .compile(query)
+        let compiled = Self.compilers[dialect].compile(query)
         let sql: SQLQueryString = """
             SELECT \(unsafeRaw: Self.columns) FROM referring_customers
             WHERE site_id = \(bind: site.rawValue) AND deleted_at IS NULL AND \(compiled.whereClause)

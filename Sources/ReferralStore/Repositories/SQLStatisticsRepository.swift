@@ -129,17 +129,15 @@ struct SQLStatisticsRepository: StatisticsRepository {
         }
     }
 
+    static let totalCompilers = DialectCompilers(
+        schema: .referringCustomerTotals, columns: totalColumns, uuidFields: ["id", "referringCustomerId"])
     static let totalColumns = [
         "id": "referring_customer_id", "referringCustomerId": "referring_customer_id", "contactId": "contact_id",
         "createdDate": "created_at", "updatedDate": "updated_at",
     ]
 
     func queryCustomerTotals(_ query: ParsedQuery, site: SiteID, contactIDs: [String]?) async throws -> [ReferringCustomerTotal] {
-        let compiled = SQLQueryCompiler(
-            schema: .referringCustomerTotals, columns: dialect.queryColumns(Self.totalColumns, uuidFields: ["id", "referringCustomerId"]),
-            timestamps: dialect.timestampBinding
-        )
-        .compile(query)
+        let compiled = Self.totalCompilers[dialect].compile(query)
         return try await db.raw(
             """
             SELECT *, \(unsafeRaw: dialect.amountUnits("total_amount")) AS total_amount_units FROM referring_customer_totals
@@ -159,6 +157,8 @@ struct SQLStatisticsRepository: StatisticsRepository {
         }
     }
 
+    static let activityCompilers = DialectCompilers(
+        schema: .referredFriendActions, columns: activityColumns, uuidFields: ["id", "referredFriendId", "referringCustomerId"])
     static let activityColumns = [
         "id": "a.referred_friend_id", "referredFriendId": "a.referred_friend_id", "contactId": "a.contact_id",
         "referringCustomerId": "a.referring_customer_id", "actionDate": "a.action_date", "signupDate": "a.signup_date",
@@ -166,12 +166,7 @@ struct SQLStatisticsRepository: StatisticsRepository {
     ]
 
     func queryFriendActivity(_ query: ParsedQuery, site: SiteID, contactIDs: [String]?) async throws -> [ReferredFriendActivity] {
-        let compiled = SQLQueryCompiler(
-            schema: .referredFriendActions,
-            columns: dialect.queryColumns(Self.activityColumns, uuidFields: ["id", "referredFriendId", "referringCustomerId"]),
-            timestamps: dialect.timestampBinding
-        )
-        .compile(query)
+        let compiled = Self.activityCompilers[dialect].compile(query)
         let rewardColumns = SQLReferralRewardRepository.columns.split(separator: ",")
             .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
             .map { "r.\($0) AS r_\($0)" }.joined(separator: ", ")

@@ -83,9 +83,7 @@ public struct CompactJSONWriter {
     }
 
     public mutating func integer(_ value: Int64) {
-        separate()
-        bytes.append(contentsOf: String(value).utf8)
-        needsComma = true
+        integer(Int(value))
     }
 
     /// A date as `Codable` stores it with `millisecondsSince1970`: what `CompactJSONEncoder`

@@ -111,117 +111,96 @@ enum StoredSnapshot: CompactJSONWritable {
     }
 
     func writeJSON(into writer: inout CompactJSONWriter) {
-        writer.object { writer in
-            switch self {
-            case .referringCustomer(let customer):
-                writer.key("referringCustomer")
-                writer.object { writer in
-                    writer.key("_0")
+        switch self {
+        case .referringCustomer(let customer):
+            writer.enumCase("referringCustomer") { writer in
+                writer.entityID(customer.id, site: customer.site)
+                writer.member("contactID", customer.contactID)
+                writer.member("referralCode", customer.referralCode)
+                writer.revision(customer.revision, created: customer.createdDate, updated: customer.updatedDate)
+            }
+        case .referredFriend(let friend):
+            writer.enumCase("referredFriend") { writer in
+                writer.entityID(friend.id, site: friend.site)
+                writer.member("contactID", friend.contactID)
+                writer.key("referringCustomerID")
+                writer.uuid(friend.referringCustomerID)
+                writer.member("status", friend.status.rawValue)
+                writer.revision(friend.revision, created: friend.createdDate, updated: friend.updatedDate)
+            }
+        case .referralReward(let reward):
+            writer.enumCase("referralReward") { writer in
+                writer.entityID(reward.id, site: reward.site)
+                writer.key("receiver")
+                writer.receiver(reward.receiver)
+                writer.key("sourceFriendID")
+                writer.uuid(reward.sourceFriendID)
+                writer.member("sourceContactID", reward.sourceContactID)
+                writer.member("receiverContactID", reward.receiverContactID)
+                writer.member("rewardType", reward.rewardType.rawValue)
+                if let points = reward.loyaltyPoints {
+                    writer.key("loyaltyPoints")
                     writer.object { writer in
-                        writer.key("id")
-                        writer.uuid(customer.id)
-                        writer.member("site", customer.site.rawValue)
-                        writer.member("contactID", customer.contactID)
-                        writer.member("referralCode", customer.referralCode)
-                        writer.key("revision")
-                        writer.integer(customer.revision)
-                        writer.key("createdDate")
-                        writer.milliseconds(customer.createdDate)
-                        writer.key("updatedDate")
-                        writer.milliseconds(customer.updatedDate)
+                        writer.member("transactionID", points.transactionID)
+                        writer.key("amount")
+                        writer.integer(points.amount)
                     }
                 }
-            case .referredFriend(let friend):
-                writer.key("referredFriend")
-                writer.object { writer in
-                    writer.key("_0")
-                    writer.object { writer in
-                        writer.key("id")
-                        writer.uuid(friend.id)
-                        writer.member("site", friend.site.rawValue)
-                        writer.member("contactID", friend.contactID)
-                        writer.key("referringCustomerID")
-                        writer.uuid(friend.referringCustomerID)
-                        writer.member("status", friend.status.rawValue)
-                        writer.key("revision")
-                        writer.integer(friend.revision)
-                        writer.key("createdDate")
-                        writer.milliseconds(friend.createdDate)
-                        writer.key("updatedDate")
-                        writer.milliseconds(friend.updatedDate)
-                    }
-                }
-            case .referralReward(let reward):
-                writer.key("referralReward")
-                writer.object { writer in
-                    writer.key("_0")
-                    writer.object { writer in
-                        writer.key("id")
-                        writer.uuid(reward.id)
-                        writer.member("site", reward.site.rawValue)
-                        writer.key("receiver")
-                        writer.receiver(reward.receiver)
-                        writer.key("sourceFriendID")
-                        writer.uuid(reward.sourceFriendID)
-                        writer.member("sourceContactID", reward.sourceContactID)
-                        writer.member("receiverContactID", reward.receiverContactID)
-                        writer.member("rewardType", reward.rewardType.rawValue)
-                        if let points = reward.loyaltyPoints {
-                            writer.key("loyaltyPoints")
-                            writer.object { writer in
-                                writer.member("transactionID", points.transactionID)
-                                writer.key("amount")
-                                writer.integer(points.amount)
-                            }
-                        }
-                        writer.key("revision")
-                        writer.integer(reward.revision)
-                        writer.key("createdDate")
-                        writer.milliseconds(reward.createdDate)
-                        writer.key("updatedDate")
-                        writer.milliseconds(reward.updatedDate)
-                    }
-                }
-            case .referralEvent(let event):
-                writer.key("referralEvent")
-                writer.object { writer in
-                    writer.key("_0")
-                    writer.object { writer in
-                        writer.key("id")
-                        writer.uuid(event.id)
-                        writer.member("site", event.site.rawValue)
-                        writer.member("kind", StoredKind(kind: event.kind))
-                        writer.key("revision")
-                        writer.integer(event.revision)
-                        writer.key("createdDate")
-                        writer.milliseconds(event.createdDate)
-                        writer.key("updatedDate")
-                        writer.milliseconds(event.updatedDate)
-                    }
-                }
+                writer.revision(reward.revision, created: reward.createdDate, updated: reward.updatedDate)
+            }
+        case .referralEvent(let event):
+            writer.enumCase("referralEvent") { writer in
+                writer.entityID(event.id, site: event.site)
+                writer.member("kind", StoredKind(kind: event.kind))
+                writer.revision(event.revision, created: event.createdDate, updated: event.updatedDate)
             }
         }
     }
 }
 
 extension CompactJSONWriter {
-    /// `RewardReceiver`'s synthesized coding: `{"referringCustomer":{"_0":"…"}}`.
-    fileprivate mutating func receiver(_ receiver: RewardReceiver) {
+    /// `{"<name>":{"_0":{…}}}`: an enum case with one unlabelled value, as `Codable`
+    /// synthesizes it, whose members `body` writes.
+    fileprivate mutating func enumCase(_ name: StaticString, _ body: (inout CompactJSONWriter) -> Void) {
         object { writer in
-            switch receiver {
-            case .referringCustomer(let id):
-                writer.key("referringCustomer")
-                writer.object { writer in
-                    writer.key("_0")
-                    writer.uuid(id)
-                }
-            case .referredFriend(let id):
-                writer.key("referredFriend")
-                writer.object { writer in
-                    writer.key("_0")
-                    writer.uuid(id)
-                }
+            writer.key(name)
+            writer.object { writer in
+                writer.key("_0")
+                writer.object(body)
             }
         }
+    }
+
+    /// `RewardReceiver`'s synthesized coding: `{"referringCustomer":{"_0":"…"}}`.
+    fileprivate mutating func receiver(_ receiver: RewardReceiver) {
+        let (name, id): (StaticString, UUID) =
+            switch receiver {
+            case .referringCustomer(let id): ("referringCustomer", id)
+            case .referredFriend(let id): ("referredFriend", id)
+            }
+        object { writer in
+            writer.key(name)
+            writer.object { writer in
+                writer.key("_0")
+                writer.uuid(id)
+            }
+        }
+    }
+
+    /// The `id` and `site` members every entity starts with.
+    fileprivate mutating func entityID(_ id: UUID, site: SiteID) {
+        key("id")
+        uuid(id)
+        member("site", site.rawValue)
+    }
+
+    /// The `revision`, `createdDate` and `updatedDate` members every entity ends with.
+    fileprivate mutating func revision(_ revision: Int64, created: Date, updated: Date) {
+        key("revision")
+        integer(revision)
+        key("createdDate")
+        milliseconds(created)
+        key("updatedDate")
+        milliseconds(updated)
     }
 }

@@ -7,50 +7,44 @@ import ReferralCore
 
 extension GenerateReferringCustomerRequest: DirectJSONDecodable {
     init?(json: JSONValue) {
-        guard let contactId = json.requiredString("contactId") else { return nil }
+        guard let contactId = json.objectValue?["contactId"]?.stringValue else { return nil }
         self.init(contactId: contactId)
     }
 }
 
 extension CreateReferredFriendRequest: DirectJSONDecodable {
     init?(json: JSONValue) {
-        guard case .object = json, case .some(let referralCode) = json.optionalString("referralCode"),
-            case .some(let contactId) = json.optionalString("contactId"),
-            case .some(let referringCustomerId) = json.optionalString("referringCustomerId")
+        guard case .some(let referralCode) = json.optionalMember("referralCode", \.stringValue),
+            case .some(let contactId) = json.optionalMember("contactId", \.stringValue),
+            case .some(let referringCustomerId) = json.optionalMember("referringCustomerId", \.stringValue),
+            case .some(let friend) = json.optionalMember("referredFriend", Friend.init(json:))
         else { return nil }
-        var friend: Friend?
-        switch json.member("referredFriend") {
-        case .none, .some(.null):
-            friend = nil
-        case .some(let value):
-            guard case .object = value, case .some(let contactId) = value.optionalString("contactId"),
-                case .some(let referringCustomerId) = value.optionalString("referringCustomerId"),
-                case .some(let referralCode) = value.optionalString("referralCode")
-            else { return nil }
-            friend = Friend(contactId: contactId, referringCustomerId: referringCustomerId, referralCode: referralCode)
-        }
         self.init(referralCode: referralCode, contactId: contactId, referringCustomerId: referringCustomerId, referredFriend: friend)
+    }
+}
+
+extension CreateReferredFriendRequest.Friend {
+    init?(json: JSONValue) {
+        guard case .some(let contactId) = json.optionalMember("contactId", \.stringValue),
+            case .some(let referringCustomerId) = json.optionalMember("referringCustomerId", \.stringValue),
+            case .some(let referralCode) = json.optionalMember("referralCode", \.stringValue)
+        else { return nil }
+        self.init(contactId: contactId, referringCustomerId: referringCustomerId, referralCode: referralCode)
     }
 }
 
 extension ReportActionRequest: DirectJSONDecodable {
     init?(json: JSONValue) {
-        guard case .object = json, let event = json.member("referralEvent"), case .object = event,
-            let action = event.member("actionEvent"), case .object = action,
-            case .some(let referredFriendId) = action.optionalString("referredFriendId"),
-            case .some(let contactId) = action.optionalString("contactId"),
-            case .some(let currency) = action.optionalString("currency"),
-            let orderId = action.requiredString("orderId"),
-            let trigger = action.member("trigger"), case .object = trigger,
-            case .some(let appId) = trigger.optionalString("appId"),
-            let activityName = trigger.requiredString("activityType"), let activityType = ReferralAction(rawValue: activityName),
-            case .some(let amountText) = action.optionalString("amount")
+        guard let action = json.objectValue?["referralEvent"]?.objectValue?["actionEvent"],
+            case .some(let referredFriendId) = action.optionalMember("referredFriendId", \.stringValue),
+            case .some(let contactId) = action.optionalMember("contactId", \.stringValue),
+            case .some(let currency) = action.optionalMember("currency", \.stringValue),
+            case .some(let amount) = action.optionalMember("amount", { $0.stringValue.flatMap(DecimalAmount.init).map(AmountInput.init) }),
+            let orderId = action.objectValue?["orderId"]?.stringValue,
+            let trigger = action.objectValue?["trigger"],
+            case .some(let appId) = trigger.optionalMember("appId", \.stringValue),
+            let activityName = trigger.objectValue?["activityType"]?.stringValue, let activityType = ReferralAction(rawValue: activityName)
         else { return nil }
-        var amount: AmountInput?
-        if let amountText {
-            guard let value = DecimalAmount(amountText) else { return nil }
-            amount = AmountInput(value: value)
-        }
         self.init(
             referralEvent: Event(
                 actionEvent: ActionInput(

@@ -181,27 +181,3 @@ struct EnumInput<Value: RawRepresentable & CaseIterable & Sendable>: Codable, Se
 protocol DirectJSONDecodable {
     init?(json: JSONValue)
 }
-
-extension JSONValue {
-    /// A member for a `String?` field as `decodeIfPresent` reads it: `.some(nil)` when absent
-    /// or null, nil when it isn't a string.
-    func optionalString(_ key: String) -> String?? {
-        guard case .object(let members) = self else { return nil }
-        switch members[key] {
-        case .none, .some(.null): return .some(nil)
-        case .some(.string(let text)): return .some(text)
-        case .some: return nil
-        }
-    }
-
-    /// A member for a required `String` field; nil when absent or not a string.
-    func requiredString(_ key: String) -> String? {
-        guard case .object(let members) = self, case .string(let text) = members[key] else { return nil }
-        return text
-    }
-
-    func member(_ key: String) -> JSONValue? {
-        guard case .object(let members) = self else { return nil }
-        return members[key]
-    }
-}

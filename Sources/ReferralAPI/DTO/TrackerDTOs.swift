@@ -349,10 +349,10 @@ extension ReferralEventDTO: CompactJSONWritable {
             writer.member("revision", revision)
             writer.member("createdDate", createdDate)
             writer.member("updatedDate", updatedDate)
-            if let referredFriendSignupEvent { writer.member("referredFriendSignupEvent", referredFriendSignupEvent) }
-            if let successfulReferralEvent { writer.member("successfulReferralEvent", successfulReferralEvent) }
-            if let actionEvent { writer.member("actionEvent", actionEvent) }
-            if let rewardEvent { writer.member("rewardEvent", rewardEvent) }
+            writer.member("referredFriendSignupEvent", ifPresent: referredFriendSignupEvent)
+            writer.member("successfulReferralEvent", ifPresent: successfulReferralEvent)
+            writer.member("actionEvent", ifPresent: actionEvent)
+            writer.member("rewardEvent", ifPresent: rewardEvent)
         }
     }
 }

@@ -132,6 +132,13 @@ public struct CompactJSONWriter {
         member(name, text)
     }
 
+    /// A member whose value writes itself, left out when nil.
+    @inlinable
+    public mutating func member(_ name: StaticString, ifPresent value: (some CompactJSONWritable)?) {
+        guard let value else { return }
+        member(name, value)
+    }
+
     private mutating func separate() {
         if needsComma { bytes.append(UInt8(ascii: ",")) }
     }

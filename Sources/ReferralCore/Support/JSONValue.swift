@@ -37,6 +37,17 @@ public enum JSONValue: Sendable, Hashable {
         return nil
     }
 
+    /// An object's member as `decodeIfPresent` reads an optional field: `.some(nil)` when it is
+    /// absent or null, `.some(value)` when `read` takes it, and nil (a mismatch `Codable` would
+    /// throw for) when `read` doesn't or when this isn't an object.
+    public func optionalMember<T>(_ key: String, _ read: (JSONValue) -> T?) -> T?? {
+        guard case .object(let members) = self else { return nil }
+        switch members[key] {
+        case .none, .some(.null): return .some(nil)
+        case .some(let value): return read(value).map { .some($0) } ?? nil
+        }
+    }
+
     public var boolValue: Bool? {
         if case .bool(let value) = self { return value }
         return nil

@@ -23,9 +23,9 @@ enum StoredEventKind {
             return .successfulReferral(referredFriendID: friend, referringCustomerID: customer)
         case "action":
             guard let friend = uuid(fields["referredFriendID"]), let customer = uuid(fields["referringCustomerID"]),
-                case .object(let triggerFields) = fields["trigger"], let trigger = trigger(triggerFields),
-                case .some(let amount) = optional(fields["amount"], amount),
-                case .some(let currency) = optional(fields["currency"], string),
+                let trigger = fields["trigger"].flatMap(trigger),
+                case .some(let amount) = value.optionalMember("amount", amount),
+                case .some(let currency) = value.optionalMember("currency", \.stringValue),
                 case .string(let orderID) = fields["orderID"]
             else { return nil }
             return .action(
@@ -43,27 +43,12 @@ enum StoredEventKind {
     }
 
     private static func uuid(_ value: JSONValue?) -> UUID? {
-        guard case .string(let text) = value else { return nil }
-        return UUID(lowercasedOrAny: text)
+        value?.stringValue.flatMap(UUID.init(lowercasedOrAny:))
     }
 
-    private static func string(_ value: JSONValue) -> String? {
-        guard case .string(let text) = value else { return nil }
-        return text
-    }
-
-    /// `decodeIfPresent`: absent or null is nil (`.some(nil)`); a value that doesn't read is a
-    /// failure (`nil`).
-    private static func optional<T>(_ value: JSONValue?, _ read: (JSONValue) -> T?) -> T?? {
-        switch value {
-        case .none, .some(.null): .some(nil)
-        case .some(let value): read(value).map { .some($0) } ?? nil
-        }
-    }
-
-    private static func trigger(_ fields: [String: JSONValue]) -> ActionTrigger? {
-        guard case .string(let typeName) = fields["activityType"], let activityType = ReferralAction(rawValue: typeName),
-            case .some(let appID) = optional(fields["appID"], string)
+    private static func trigger(_ value: JSONValue) -> ActionTrigger? {
+        guard let typeName = value.objectValue?["activityType"]?.stringValue, let activityType = ReferralAction(rawValue: typeName),
+            case .some(let appID) = value.optionalMember("appID", \.stringValue)
         else { return nil }
         return ActionTrigger(appID: appID, activityType: activityType)
     }

@@ -6,6 +6,9 @@ public protocol ReferralStore: Sendable {
     /// Runs `body` against a consistent read view.
     func read<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) async throws -> T) async throws -> T
     /// Runs `body` in one write transaction: committed when it returns, rolled back when it throws.
+    /// `body` may run more than once (a transaction PostgreSQL aborts is retried, and SQLite
+    /// runs a shared batch again when one of its transactions fails), so it must do nothing
+    /// outside the transaction; nothing it did is visible to anyone before the commit.
     func write<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) async throws -> T) async throws -> T
     /// Checks that the database answers (readiness).
     func ping() async throws

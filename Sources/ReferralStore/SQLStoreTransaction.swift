@@ -31,6 +31,7 @@ struct SQLStoreTransaction: StoreTransaction {
     ) async throws -> T {
         let transaction = SQLStoreTransaction(db: db, dialect: dialect)
         let result = try await body(transaction)
+        try await SQLChangeEventOutbox(db: db, dialect: dialect, memo: transaction.memo).flush()
         try await SQLStatisticsRepository(db: db, dialect: dialect, memo: transaction.memo).addSiteCounts()
         return result
     }
@@ -45,6 +46,8 @@ final class TransactionMemo: Sendable {
     /// Sign-ups, actions and amounts counted for each site, added to its statistics row at the
     /// end of the transaction (`SQLStoreTransaction.perform`).
     let siteCounts = Mutex<[SiteID: SiteCounts]>([:])
+    /// Change events recorded and not yet written to the outbox (`SQLChangeEventOutbox.flush`).
+    let pendingChanges = Mutex<[ChangeEvent]>([])
 }
 
 /// Increments of a site's statistics row.

@@ -7,21 +7,52 @@ struct SQLChangeEventOutbox: ChangeEventOutbox {
     let dialect: StoreDialect
     let memo: TransactionMemo
 
+    /// Rows per outbox `INSERT`: a new order records five changes.
+    static let rowsPerInsert = 16
+
+    /// Keeps the change for the end of the transaction (`flush`), which writes the
+    /// transaction's changes in one multi-row statement: on SQLite a statement less per change
+    /// on the single writer, on PostgreSQL a round trip less.
     func append(_ event: ChangeEvent) async throws {
-        try await db.raw(
-            """
-            INSERT INTO outbox_events (site_id, id, entity_fqdn, slug, entity_id, entity_event_sequence, event_time, snapshot)
-            VALUES (\(bind: event.site.rawValue), \(bind: dialect.bind(event.id)), \(bind: event.entity.rawValue), \(bind: event.slug.rawValue),
-                    \(bind: event.entityID), \(bind: event.entityEventSequence), \(bind: dialect.bind(event.eventTime)),
-                    \(bind: try StoredJSON.encode(event.snapshot)))
-            """
-        ).run()
+        memo.pendingChanges.withLock { $0.append(event) }
+    }
+
+    /// Writes the changes appended since the last flush, in recording order, with their
+    /// deliveries. Runs at the end of every write transaction, and before anything in it reads
+    /// the outbox, the deliveries or the subscriptions, so that it sees its own changes and a
+    /// change fans out to the subscriptions as they were when it was made.
+    func flush() async throws {
+        let events = memo.pendingChanges.withLock { pending in
+            defer { pending.removeAll() }
+            return pending
+        }
+        guard !events.isEmpty else { return }
+        var start = events.startIndex
+        while start < events.endIndex {
+            let end = min(start + Self.rowsPerInsert, events.endIndex)
+            var insert: SQLQueryString = """
+                INSERT INTO outbox_events (site_id, id, entity_fqdn, slug, entity_id, entity_event_sequence, event_time, snapshot)
+                VALUES
+                """
+            for (offset, event) in events[start..<end].enumerated() {
+                insert.appendLiteral(offset == 0 ? " " : ", ")
+                insert += """
+                    (\(bind: event.site.rawValue), \(bind: dialect.bind(event.id)), \(bind: event.entity.rawValue), \(bind: event.slug.rawValue),
+                        \(bind: event.entityID), \(bind: event.entityEventSequence), \(bind: dialect.bind(event.eventTime)),
+                        \(bind: try StoredJSON.encode(event.snapshot)))
+                    """
+            }
+            try await db.raw(insert).run()
+            start = end
+        }
         // Deliveries are made in the same transaction: a change can't commit without them.
-        try await SQLWebhookRepository(db: db, dialect: dialect, memo: memo).fanOut(event)
+        let webhooks = SQLWebhookRepository(db: db, dialect: dialect, memo: memo)
+        for event in events { try await webhooks.fanOut(event) }
     }
 
     func find(id: UUID, site: SiteID) async throws -> ChangeEvent? {
-        try await db.raw(
+        try await flush()
+        return try await db.raw(
             """
             SELECT site_id, id, entity_fqdn, slug, entity_id, entity_event_sequence, event_time, snapshot FROM outbox_events
             WHERE site_id = \(bind: site.rawValue) AND id = \(bind: dialect.bind(id))
@@ -30,6 +61,7 @@ struct SQLChangeEventOutbox: ChangeEventOutbox {
     }
 
     func list(site: SiteID, after id: UUID?, limit: Int) async throws -> [ChangeEvent] {
+        try await flush()
         // UUIDv7 ids sort by creation time, so id order is recording order.
         let after: SQLQueryString = id.map { "AND id > \(bind: dialect.bind($0))" } ?? ""
         let rows = try await db.raw(

@@ -13,6 +13,7 @@ struct SQLWebhookRepository: WebhookRepository {
         """
 
     func insert(_ subscription: WebhookSubscription, sealedSecret: String) async throws {
+        try await flushChanges()
         memo.subscriptionTypes.withLock { $0[subscription.site] = nil }
         try await db.raw(
             """
@@ -66,6 +67,7 @@ struct SQLWebhookRepository: WebhookRepository {
     }
 
     func deleteSubscription(id: UUID, site: SiteID, at date: Date) async throws -> Bool {
+        try await flushChanges()
         memo.subscriptionTypes.withLock { $0[site] = nil }
         let rows = try await db.raw(
             """
@@ -95,7 +97,8 @@ struct SQLWebhookRepository: WebhookRepository {
     func leaseDue(now: Date, leaseUntil: Date, limit: Int) async throws -> [WebhookDelivery] {
         // The inner SELECT picks due, unleased deliveries; on PostgreSQL it skips rows another
         // dispatcher is leasing right now, so concurrent dispatchers get disjoint batches.
-        try await db.raw(
+        try await flushChanges()
+        return try await db.raw(
             """
             UPDATE webhook_deliveries SET leased_until = \(bind: dialect.bind(leaseUntil))
             WHERE id IN (
@@ -133,6 +136,7 @@ struct SQLWebhookRepository: WebhookRepository {
     }
 
     func deliveries(subscriptionID: UUID, site: SiteID, status: DeliveryStatus?, limit: Int) async throws -> [WebhookDelivery] {
+        try await flushChanges()
         let statusFilter: SQLQueryString = status.map { "AND status = \(bind: $0.rawValue)" } ?? ""
         return try await db.raw(
             """
@@ -144,7 +148,8 @@ struct SQLWebhookRepository: WebhookRepository {
     }
 
     func deadDeliveries(site: SiteID, limit: Int) async throws -> [WebhookDelivery] {
-        try await db.raw(
+        try await flushChanges()
+        return try await db.raw(
             """
             SELECT \(unsafeRaw: Self.deliveryColumns) FROM webhook_deliveries
             WHERE site_id = \(bind: site.rawValue) AND status = 'DEAD' ORDER BY updated_at DESC, id DESC LIMIT \(bind: limit)
@@ -155,6 +160,7 @@ struct SQLWebhookRepository: WebhookRepository {
     func replay(subscriptionID: UUID, site: SiteID, eventID: UUID?, from: Date?, to: Date?, at date: Date, newID: @Sendable () -> UUID)
         async throws -> Int
     {
+        try await flushChanges()
         var condition: SQLQueryString = "1 = 0"
         if let eventID {
             condition = "o.id = \(bind: dialect.bind(eventID))"
@@ -185,6 +191,13 @@ struct SQLWebhookRepository: WebhookRepository {
     }
 
     /// A pending delivery of an event to every subscription of its site that wants the event's type.
+    /// Writes the transaction's pending change events first, so that what follows sees them
+    /// and a subscription change comes after the changes made before it
+    /// (`SQLChangeEventOutbox.flush`).
+    private func flushChanges() async throws {
+        try await SQLChangeEventOutbox(db: db, dialect: dialect, memo: memo).flush()
+    }
+
     func fanOut(_ event: ChangeEvent) async throws {
         var subscribers: [UUID] = []
         for pair in try await subscriptionTypes(site: event.site)

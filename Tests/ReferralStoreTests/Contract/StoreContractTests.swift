@@ -1,10 +1,11 @@
 import Foundation
 import Logging
 import ReferralCore
-import ReferralStore
 import ReferralTestSupport
 import Synchronization
 import Testing
+
+@testable import ReferralStore
 
 /// What every store must do, checked on every backend.
 @Suite("Store contract")
@@ -150,6 +151,35 @@ struct StoreContractTests {
                 return counts
             }
             #expect(counts == [2, 0, 2])
+        }
+    }
+
+    @Test("a transaction's change events are written together at its end, in order, and it reads its own", arguments: Backend.allCases)
+    func outboxWrittenTogether(backend: Backend) async throws {
+        try await withFixture(backend) { fixture in
+            let site = fixture.site
+            let now = Date(milliseconds: 1_700_000_000_000)
+            // More events than one outbox statement carries.
+            let events = (0..<(SQLChangeEventOutbox.rowsPerInsert * 2 + 3)).map { number in
+                let customer = ReferringCustomer(
+                    id: UUIDv7.generate(), site: site, contactID: "c-\(number)", referralCode: "CODE\(number)CODE", revision: 1,
+                    createdDate: now, updatedDate: now)
+                return ChangeEvent(
+                    id: UUIDv7.generate(), site: site, entity: .referringCustomer, slug: .created, entityID: customer.id.lowercased,
+                    entityEventSequence: 1, eventTime: now, snapshot: .referringCustomer(customer)
+                )
+            }
+            let seenInside = try await fixture.store.write { tx in
+                for event in events.prefix(5) { try await tx.changeEvents.append(event) }
+                let first = try await tx.changeEvents.list(site: site, after: nil, limit: 100)
+                for event in events.dropFirst(5) { try await tx.changeEvents.append(event) }
+                let found = try await tx.changeEvents.find(id: events.last!.id, site: site)
+                return (first.map(\.id), found?.id)
+            }
+            #expect(seenInside.0 == events.prefix(5).map(\.id))
+            #expect(seenInside.1 == events.last!.id)
+            let stored = try await fixture.store.read { try await $0.changeEvents.list(site: site, after: nil, limit: 100) }
+            #expect(stored == events)
         }
     }
 

@@ -190,7 +190,6 @@ struct SQLWebhookRepository: WebhookRepository {
         return events.count
     }
 
-    /// A pending delivery of an event to every subscription of its site that wants the event's type.
     /// Writes the transaction's pending change events first, so that what follows sees them
     /// and a subscription change comes after the changes made before it
     /// (`SQLChangeEventOutbox.flush`).
@@ -198,6 +197,7 @@ struct SQLWebhookRepository: WebhookRepository {
         try await SQLChangeEventOutbox(db: db, dialect: dialect, memo: memo).flush()
     }
 
+    /// A pending delivery of an event to every subscription of its site that wants the event's type.
     func fanOut(_ event: ChangeEvent) async throws {
         var subscribers: [UUID] = []
         for pair in try await subscriptionTypes(site: event.site)

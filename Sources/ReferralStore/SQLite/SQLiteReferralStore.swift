@@ -290,10 +290,10 @@ private final class SQLiteWriter: Sendable {
 
     /// One transaction for the whole batch. Items run back to back without savepoints; when one
     /// fails, the whole transaction is rolled back and the batch runs again with a savepoint per
-    /// item, so that a failure undoes only its own changes. A savepoint makes SQLite copy every
-    /// page an item touches into its statement journal first, and costs two statements: about
-    /// 7 % of the writer's time on new orders, where failures are rare. After a failure the next
-    /// batches take savepoints straight away, so a run of failing requests doesn't pay twice.
+    /// item, so that a failure undoes only its own changes. A savepoint costs two statements per
+    /// item, and SQLite copies every page an item touches into the savepoint's journal first;
+    /// failures are rare on the hot paths. After a failure the next batches take savepoints
+    /// straight away, so a run of failing requests doesn't pay twice.
     /// Bodies may run more than once (as PostgreSQL's retried transactions do); nothing is
     /// acknowledged before its `COMMIT`.
     private func commit(_ batch: [Item]) async {

@@ -1,5 +1,7 @@
 import Foundation
 import Logging
+import NIOCore
+import NIOPosix
 import NIOSSL
 import PostgresKit
 import PostgresNIO
@@ -110,22 +112,25 @@ public final class PostgresReferralStore: ReferralStore {
         let phase = LeasePhase()
         let outcome = FirstOutcome<T>()
         let lease = Task {
-            try await self.client.withConnection { connection in
-                guard phase.begin() else { throw CancellationError() }
-                return try await body(connection)
+            do {
+                outcome.resolve(
+                    .success(
+                        try await self.client.withConnection { connection in
+                            guard phase.begin() else { throw CancellationError() }
+                            return try await body(connection)
+                        }))
+            } catch {
+                outcome.resolve(.failure(error))
             }
         }
-        let timer = Task {
-            try? await Task.sleep(for: wait)
-            guard !Task.isCancelled, phase.abandon() else { return }
+        // The wait for a connection is bounded by a timer on an event loop, which costs a heap
+        // entry; a task sleeping for it cost two more tasks per statement-sized operation.
+        let timer = MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: TimeAmount(wait)) {
+            guard phase.abandon() else { return }
             lease.cancel()
             outcome.resolve(.failure(StoreUnavailableError(description: "no PostgreSQL connection within \(wait)")))
         }
-        Task {
-            let result = await lease.result
-            timer.cancel()
-            outcome.resolve(result)
-        }
+        defer { timer.cancel() }
         return try await withTaskCancellationHandler {
             try await outcome.value()
         } onCancel: {

@@ -21,9 +21,17 @@ struct SQLReferredFriendRepository: ReferredFriendRepository {
     }
 
     func find(contactID: String, site: SiteID) async throws -> ReferredFriend? {
-        try await one(
-            "SELECT \(unsafeRaw: Self.columns) FROM referred_friends WHERE site_id = \(bind: site.rawValue) AND contact_id = \(bind: contactID) AND deleted_at IS NULL"
-        )
+        try await one(Self.byContact(contactID, site: site, dialect: dialect))
+    }
+
+    /// The lookup by contact. On SQLite it reads the covering index of migration 4, which the
+    /// planner would pass over for the unique one.
+    static func byContact(_ contactID: String, site: SiteID, dialect: StoreDialect) -> SQLQueryString {
+        let index = dialect == .sqlite ? " INDEXED BY \(Migration0004.indexName)" : ""
+        return """
+            SELECT \(unsafeRaw: columns) FROM referred_friends\(unsafeRaw: index)
+            WHERE site_id = \(bind: site.rawValue) AND contact_id = \(bind: contactID) AND deleted_at IS NULL
+            """
     }
 
     func insert(_ friend: ReferredFriend) async throws -> InsertOutcome<ReferredFriend> {

@@ -32,7 +32,9 @@ struct SQLStoreTransaction: StoreTransaction {
         let transaction = SQLStoreTransaction(db: db, dialect: dialect)
         let result = try await body(transaction)
         try await SQLChangeEventOutbox(db: db, dialect: dialect, memo: transaction.memo).flush()
-        try await SQLStatisticsRepository(db: db, dialect: dialect, memo: transaction.memo).addSiteCounts()
+        let statistics = SQLStatisticsRepository(db: db, dialect: dialect, memo: transaction.memo)
+        try await statistics.addCustomerTotals()
+        try await statistics.addSiteCounts()
         return result
     }
 }
@@ -48,6 +50,30 @@ final class TransactionMemo: Sendable {
     let siteCounts = Mutex<[SiteID: SiteCounts]>([:])
     /// Change events recorded and not yet written to the outbox (`SQLChangeEventOutbox.flush`).
     let pendingChanges = Mutex<[ChangeEvent]>([])
+    /// Increments of referring customers' totals rows, added at the end of the transaction
+    /// (`SQLStatisticsRepository.addCustomerTotals`).
+    let customerTotals = Mutex<[CustomerKey: CustomerTotalsDelta]>([:])
+
+    func recordCustomerTotals(site: SiteID, id: UUID, _ change: (inout CustomerTotalsDelta) -> Void) {
+        customerTotals.withLock { change(&$0[CustomerKey(site: site, id: id), default: CustomerTotalsDelta()]) }
+    }
+}
+
+/// A referring customer, as the key of its totals row.
+struct CustomerKey: Hashable, Sendable {
+    let site: SiteID
+    let id: UUID
+}
+
+/// Increments of a referring customer's totals row. The dates are the last ones recorded, as
+/// the statements they replace would have left them.
+struct CustomerTotalsDelta: Sendable {
+    var amountUnits: Int64 = 0
+    var friendsWithActions: Int64 = 0
+    var successfulReferrals: Int64 = 0
+    var lastFriendAction: Date?
+    var lastSuccessfulReferral: Date?
+    var updatedAt = Date(timeIntervalSince1970: 0)
 }
 
 /// Increments of a site's statistics row.

@@ -4,7 +4,7 @@ import SQLKit
 
 /// The tracker's aggregates. Every method is one indexed statement, run in the transaction of
 /// the event it counts, so the aggregates always equal a recount of the events; the site's
-/// totals are added once, at the end of that transaction.
+/// totals and the referring customers' totals are added once, at the end of that transaction.
 struct SQLStatisticsRepository: StatisticsRepository {
     let db: any SQLDatabase
     let dialect: StoreDialect
@@ -63,7 +63,35 @@ struct SQLStatisticsRepository: StatisticsRepository {
         }
     }
 
+    /// Adds the transaction's increments to the referring customers' totals, one statement per
+    /// customer, in key order. A new order used to update its referrer's row twice (the action,
+    /// then the successful referral), each time moving its entry in the `updated_at` index.
+    func addCustomerTotals() async throws {
+        let totals = memo.customerTotals.withLock { totals in
+            defer { totals = [:] }
+            return totals.sorted { ($0.key.site.rawValue, $0.key.id.uuidString) < ($1.key.site.rawValue, $1.key.id.uuidString) }
+        }
+        for (key, delta) in totals {
+            var assignments: SQLQueryString = """
+                total_amount = total_amount + \(dialect.amount(delta.amountUnits)),
+                total_friends_with_actions = total_friends_with_actions + \(bind: delta.friendsWithActions),
+                total_successful_referrals = total_successful_referrals + \(bind: delta.successfulReferrals),
+                updated_at = \(bind: dialect.bind(delta.updatedAt))
+                """
+            if let date = delta.lastFriendAction { assignments += ", last_friend_action = \(bind: dialect.bind(date))" }
+            if let date = delta.lastSuccessfulReferral { assignments += ", last_successful_referral = \(bind: dialect.bind(date))" }
+            try await db.raw(
+                """
+                UPDATE referring_customer_totals SET \(assignments)
+                WHERE site_id = \(bind: key.site.rawValue) AND referring_customer_id = \(bind: dialect.bind(key.id))
+                """
+            ).run()
+        }
+    }
+
     func customerCreated(_ customer: ReferringCustomer) async throws {
+        // Increments recorded earlier in the transaction apply to the row as it was then.
+        try await addCustomerTotals()
         try await db.raw(
             """
             INSERT INTO referring_customer_totals (site_id, referring_customer_id, contact_id, total_successful_referrals,
@@ -76,6 +104,7 @@ struct SQLStatisticsRepository: StatisticsRepository {
     }
 
     func customerDeleted(id: UUID, site: SiteID) async throws {
+        try await addCustomerTotals()
         try await db.raw(
             "DELETE FROM referring_customer_totals WHERE site_id = \(bind: site.rawValue) AND referring_customer_id = \(bind: dialect.bind(id))"
         ).run()
@@ -98,27 +127,21 @@ struct SQLStatisticsRepository: StatisticsRepository {
             """
         ).first()
         let first = try row?.int64("total_actions") == 1
-        try await db.raw(
-            """
-            UPDATE referring_customer_totals SET
-                total_amount = total_amount + \(dialect.amount(amountUnits)),
-                total_friends_with_actions = total_friends_with_actions + \(bind: first ? Int64(1) : 0),
-                last_friend_action = \(bind: dialect.bind(date)), updated_at = \(bind: dialect.bind(date))
-            WHERE site_id = \(bind: friend.site.rawValue) AND referring_customer_id = \(bind: dialect.bind(friend.referringCustomerID))
-            """
-        ).run()
+        memo.recordCustomerTotals(site: friend.site, id: friend.referringCustomerID) { delta in
+            delta.amountUnits += amountUnits
+            delta.friendsWithActions += first ? 1 : 0
+            delta.lastFriendAction = date
+            delta.updatedAt = date
+        }
         return first
     }
 
     func recordSuccessfulReferral(_ friend: ReferredFriend, rewardID: UUID?, at date: Date) async throws {
-        try await db.raw(
-            """
-            UPDATE referring_customer_totals SET
-                total_successful_referrals = total_successful_referrals + 1,
-                last_successful_referral = \(bind: dialect.bind(date)), updated_at = \(bind: dialect.bind(date))
-            WHERE site_id = \(bind: friend.site.rawValue) AND referring_customer_id = \(bind: dialect.bind(friend.referringCustomerID))
-            """
-        ).run()
+        memo.recordCustomerTotals(site: friend.site, id: friend.referringCustomerID) { delta in
+            delta.successfulReferrals += 1
+            delta.lastSuccessfulReferral = date
+            delta.updatedAt = date
+        }
         if let rewardID {
             try await db.raw(
                 """
@@ -137,6 +160,8 @@ struct SQLStatisticsRepository: StatisticsRepository {
     ]
 
     func queryCustomerTotals(_ query: ParsedQuery, site: SiteID, contactIDs: [String]?) async throws -> [ReferringCustomerTotal] {
+        // What this transaction counted so far is part of what it reads.
+        try await addCustomerTotals()
         let compiled = Self.totalCompilers[dialect].compile(query)
         return try await db.raw(
             """

@@ -6,10 +6,10 @@
 /// the table row; this index holds every column the lookup returns, so it reads one. With the
 /// data in the page cache that saves little, but at ten times the benchmark's data it halves
 /// the disk reads of the lookup (6.7–7.1k → 12.8–13.1k lookups/s, p50 4.2–4.7 → 2.1 ms, in
-/// alternated runs that each started with the page cache dropped). SQLite has no `INCLUDE`, so the unique index stays for the constraint and the lookup
-/// names this one (`INDEXED BY`); its entry changes with the friend's status, in the leaf the
-/// status change already dirties nearby, and new friends and new orders measured the same
-/// with it.
+/// alternated runs that each started with the page cache dropped). SQLite has no `INCLUDE`,
+/// so the unique index stays for the constraint and the lookup names this one (`INDEXED BY`).
+/// Its entry changes with the friend's status, one more leaf for a status change to write;
+/// new friends and new orders measured the same with it.
 ///
 /// PostgreSQL keeps its unique index: covering columns there would make every status change
 /// a non-HOT update that rewrites all of the table's index entries, and its shared buffers,

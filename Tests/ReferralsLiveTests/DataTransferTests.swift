@@ -8,14 +8,9 @@ import Testing
 struct DataTransferTests {
     /// Runs the `referrals` executable to completion; returns its exit status and standard output.
     func referrals(_ arguments: [String]) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = LiveServer.binary
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
+        let process = try ChildProcess(
+            executable: LiveServer.binary.path, arguments: arguments, environment: ProcessInfo.processInfo.environment)
+        let data = process.standardOutput.readDataToEndOfFile()
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }

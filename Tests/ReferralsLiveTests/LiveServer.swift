@@ -10,9 +10,8 @@ import Testing
 final class LiveServer: @unchecked Sendable {
     static let adminKey = "rfk_live_test_admin_key_0123456789abcdef"
 
-    let process: Process
+    let process: ChildProcess
     let baseURL: URL
-    private let output: Pipe
 
     /// The binary built by `swift build`: `REFERRALS_BINARY`, else `.build/debug/referrals`.
     static var binary: URL {
@@ -30,23 +29,18 @@ final class LiveServer: @unchecked Sendable {
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
             throw LiveTestError("no referrals binary at \(binary.path): run `swift build` first (scripts/test does)")
         }
-        process = Process()
-        process.executableURL = binary
-        process.arguments = ["serve", "--port", "0", "--database", database, "--log-level", "warning"]
         var environment = ProcessInfo.processInfo.environment
         environment["REFERRALS_ADMIN_API_KEY"] = Self.adminKey
         environment["REFERRALS_TOKEN_SECRET"] = "live-test-token-secret-at-least-32-bytes"
         environment.merge(extra) { _, new in new }
-        process.environment = environment
-        output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        baseURL = try Self.waitForURL(output.fileHandleForReading, process: process)
+        process = try ChildProcess(
+            executable: binary.path, arguments: ["serve", "--port", "0", "--database", database, "--log-level", "warning"],
+            environment: environment)
+        baseURL = try Self.waitForURL(process.standardOutput, process: process)
     }
 
     /// Reads the child's stdout until the "listening on" line (at most 60 s).
-    private static func waitForURL(_ handle: FileHandle, process: Process) throws -> URL {
+    private static func waitForURL(_ handle: FileHandle, process: ChildProcess) throws -> URL {
         let deadline = Date().addingTimeInterval(60)
         var text = ""
         while Date() < deadline {
@@ -63,13 +57,13 @@ final class LiveServer: @unchecked Sendable {
                 return url
             }
         }
-        process.terminate()
+        process.signal(SIGTERM)
         throw LiveTestError("server did not announce its URL: \(text)")
     }
 
     /// SIGKILL: no shutdown code runs, as in a crash.
     func kill9() {
-        kill(process.processIdentifier, SIGKILL)
+        process.signal(SIGKILL)
         process.waitUntilExit()
     }
 
@@ -77,19 +71,15 @@ final class LiveServer: @unchecked Sendable {
     /// later (its own shutdown limits are 30 s + 10 s) is a failure, and is killed so that the
     /// suite goes on instead of hanging.
     func terminate(sourceLocation: SourceLocation = #_sourceLocation) -> Int32 {
-        kill(process.processIdentifier, SIGTERM)
+        process.signal(SIGTERM)
         let deadline = Date().addingTimeInterval(60)
         while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
         if process.isRunning {
             Issue.record("the server did not exit within 60 s of SIGTERM", sourceLocation: sourceLocation)
-            kill(process.processIdentifier, SIGKILL)
+            process.signal(SIGKILL)
         }
         process.waitUntilExit()
         return process.terminationStatus
-    }
-
-    deinit {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
 
     /// Sends a request with the admin key and returns the status and the JSON body.

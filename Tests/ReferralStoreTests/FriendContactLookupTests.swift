@@ -64,7 +64,7 @@ struct FriendContactLookupTests {
         }
         try await fixture.store.close()
 
-        #expect(try await StoreFactory.migrate(fixture.database.location, logger: TestDatabase.quietLogger) == [1, 2, 3, 4, 5])
+        #expect(try await StoreFactory.migrate(fixture.database.location, logger: TestDatabase.quietLogger) == [1, 2, 3, 4])
         let reopened = try await fixture.database.openStore()
         let found = try await reopened.read { try await $0.referredFriends.find(contactID: "bob", site: fixture.site) }
         #expect(found == friend)

@@ -16,9 +16,7 @@ struct Migrator {
     let dialect: StoreDialect
     let logger: Logger
 
-    static let all: [Migration] = [
-        Migration0001.migration, Migration0002.migration, Migration0003.migration, Migration0004.migration, Migration0005.migration,
-    ]
+    static let all: [Migration] = [Migration0001.migration, Migration0002.migration, Migration0003.migration, Migration0004.migration]
 
     func migrate() async throws {
         try await db.raw(

@@ -75,19 +75,14 @@ struct SQLReferredFriendRepository: ReferredFriendRepository {
     }
 
     func query(_ query: ParsedQuery, site: SiteID) async throws -> [ReferredFriend] {
-        try await db.raw(Self.query(query, site: site, dialect: dialect)).all().map(decode)
-    }
-
-    /// A query's statement. Filtered on the referrer, on SQLite it reads only the covering index
-    /// of migration 5.
-    static func query(_ query: ParsedQuery, site: SiteID, dialect: StoreDialect) -> SQLQueryString {
-        let compiled = compilers[dialect].compile(query)
-        return """
-            SELECT \(unsafeRaw: columns) FROM referred_friends
+        let compiled = Self.compilers[dialect].compile(query)
+        let sql: SQLQueryString = """
+            SELECT \(unsafeRaw: Self.columns) FROM referred_friends
             WHERE site_id = \(bind: site.rawValue) AND deleted_at IS NULL AND \(compiled.whereClause)
             ORDER BY \(compiled.orderBy)
             LIMIT \(unsafeRaw: String(compiled.limit))
             """
+        return try await db.raw(sql).all().map(decode)
     }
 
     private func one(_ sql: SQLQueryString) async throws -> ReferredFriend? {

@@ -349,7 +349,7 @@ struct StoreContractTests {
         try await fixture.store.close()
         let reopened = try await fixture.database.openStore()
         let location = fixture.database.location
-        #expect(try await StoreFactory.migrate(location, logger: TestDatabase.quietLogger) == [1, 2, 3, 4, 5])
+        #expect(try await StoreFactory.migrate(location, logger: TestDatabase.quietLogger) == [1, 2, 3, 4])
         let found = try await reopened.read { try await $0.referringCustomers.find(contactID: "durable", site: fixture.site) }
         #expect(found == customer)
         try await reopened.close()

@@ -23,6 +23,18 @@ public enum StoreDialect: Sendable {
         }
     }
 
+    /// `verb` (`INSERT` or `UPDATE`) for a write whose failure always rolls back its whole
+    /// transaction: on SQLite `verb OR FAIL`. Under SQLite's default `ABORT`, a statement that
+    /// may change several rows (an `UPDATE`, an upsert, a multi-row `INSERT`) inside a
+    /// transaction keeps a statement journal, a copy of every page it changes, so that a failure
+    /// half-way undoes only that statement; `FAIL` keeps none. The SQLite writer rolls back a
+    /// failing transaction whole (the batch, then each item in its own savepoint), so nothing a
+    /// failed statement left behind is ever committed. In a profile of new orders those copies
+    /// were 3–4 % of the writer's CPU.
+    func orFail(_ verb: String) -> String {
+        self == .sqlite ? "\(verb) OR FAIL" : verb
+    }
+
     /// Lets several dispatchers take disjoint batches of a queue without waiting on each other.
     var skipLocked: String { self == .postgres ? "FOR UPDATE SKIP LOCKED" : "" }
 

@@ -39,10 +39,12 @@ struct SQLiteGroupCommitTests {
     }
 
     /// Holds the writer in one transaction while `count` more queue up, then lets them run as
-    /// one batch. `failing` items insert their row and throw. Returns each item's outcome and
-    /// how many times each body ran.
+    /// one batch. `failing` items insert their row and throw; with `halfWay`, they instead
+    /// insert theirs and then fail in a statement that wrote a row before failing (under
+    /// `OR FAIL`, which keeps no statement journal). Returns each item's outcome and how many
+    /// times each body ran.
     private func batch(
-        _ store: SQLiteReferralStore, ids: Range<Int>, failing: Set<Int>
+        _ store: SQLiteReferralStore, ids: Range<Int>, failing: Set<Int>, halfWay: Bool = false
     ) async throws -> (committed: [Int: Bool], runs: [Int: Int]) {
         let runs = Runs()
         let (gate, open) = AsyncStream.makeStream(of: Void.self)
@@ -63,10 +65,19 @@ struct SQLiteGroupCommitTests {
                             try await (tx as! SQLStoreTransaction).db.raw(
                                 "INSERT INTO items (id, note) VALUES (\(bind: id), \(bind: "item \(id)"))"
                             ).run()
-                            if failing.contains(id) { throw Abort() }
+                            guard failing.contains(id) else { return }
+                            guard halfWay else { throw Abort() }
+                            // The first row goes in; the second breaks NOT NULL and the statement fails.
+                            try await (tx as! SQLStoreTransaction).db.raw(
+                                """
+                                \(unsafeRaw: StoreDialect.sqlite.orFail("INSERT")) INTO items (id, note)
+                                VALUES (\(bind: id + 1000), 'first'), (\(bind: id + 2000), NULL)
+                                """
+                            ).run()
                         }
                         return (id, true)
-                    } catch is Abort {
+                    } catch {
+                        guard failing.contains(id) else { throw error }
                         return (id, false)
                     }
                 }
@@ -112,6 +123,21 @@ struct SQLiteGroupCommitTests {
             #expect(again.filter { !$0.value }.keys.sorted() == [101])
             #expect(rerun.values.allSatisfy { $0 == 1 })
             #expect(try await storedIDs(store) == Set(0..<20).subtracting([7, 13]).union(Set(100..<110).subtracting([101])))
+        }
+    }
+
+    @Test("an item that fails half-way through a statement under OR FAIL leaves none of its rows")
+    func failingHalfWay() async throws {
+        try await withStore { store in
+            let (committed, _) = try await batch(store, ids: 0..<12, failing: [3, 9], halfWay: true)
+            #expect(committed.filter { !$0.value }.keys.sorted() == [3, 9])
+            // Neither the failing items' own rows nor the first rows of their failed statements.
+            #expect(try await storedIDs(store) == Set(0..<12).subtracting([3, 9]))
+
+            // Alone in its transaction (no batch to share), the same failure leaves nothing either.
+            let (single, _) = try await batch(store, ids: 50..<51, failing: [50], halfWay: true)
+            #expect(single == [50: false])
+            #expect(try await storedIDs(store) == Set(0..<12).subtracting([3, 9]))
         }
     }
 

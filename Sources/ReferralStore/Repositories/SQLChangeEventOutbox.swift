@@ -31,7 +31,7 @@ struct SQLChangeEventOutbox: ChangeEventOutbox {
         while start < events.endIndex {
             let end = min(start + Self.rowsPerInsert, events.endIndex)
             var insert: SQLQueryString = """
-                INSERT INTO outbox_events (site_id, id, entity_fqdn, slug, entity_id, entity_event_sequence, event_time, snapshot)
+                \(unsafeRaw: dialect.orFail("INSERT")) INTO outbox_events (site_id, id, entity_fqdn, slug, entity_id, entity_event_sequence, event_time, snapshot)
                 VALUES
                 """
             for (offset, event) in events[start..<end].enumerated() {

@@ -23,7 +23,7 @@ struct SQLReferralEventRepository: ReferralEventRepository {
         let kind = event.kind
         let inserted = try await db.raw(
             """
-            INSERT INTO referral_events (site_id, id, event_type, referred_friend_id, referring_customer_id, order_id, payload,
+            \(unsafeRaw: dialect.orFail("INSERT")) INTO referral_events (site_id, id, event_type, referred_friend_id, referring_customer_id, order_id, payload,
                 revision, created_at, updated_at)
             VALUES (\(bind: event.site.rawValue), \(bind: dialect.bind(event.id)), \(bind: kind.eventType.rawValue),
                 \(bind: dialect.bind(kind.referredFriendID)), \(bind: dialect.bind(kind.referringCustomerID)),

@@ -27,7 +27,7 @@ struct SQLReferralRewardRepository: ReferralRewardRepository {
         }
         let inserted = try await db.raw(
             """
-            INSERT INTO referral_rewards (site_id, id, reward_type, side, source_friend_id, source_contact_id, rewarded_referring_customer_id,
+            \(unsafeRaw: dialect.orFail("INSERT")) INTO referral_rewards (site_id, id, reward_type, side, source_friend_id, source_contact_id, rewarded_referring_customer_id,
                 rewarded_referred_friend_id, receiver_contact_id, coupon_id, coupon_code, coupon_status, coupon_specification,
                 loyalty_transaction_id, loyalty_amount, revision, created_at, updated_at)
             VALUES (\(bind: reward.site.rawValue), \(bind: dialect.bind(reward.id)), \(bind: reward.rewardType.rawValue),

@@ -37,7 +37,7 @@ struct SQLReferredFriendRepository: ReferredFriendRepository {
     func insert(_ friend: ReferredFriend) async throws -> InsertOutcome<ReferredFriend> {
         let inserted = try await db.raw(
             """
-            INSERT INTO referred_friends (site_id, id, contact_id, referring_customer_id, status, revision, created_at, updated_at)
+            \(unsafeRaw: dialect.orFail("INSERT")) INTO referred_friends (site_id, id, contact_id, referring_customer_id, status, revision, created_at, updated_at)
             VALUES (\(bind: friend.site.rawValue), \(bind: dialect.bind(friend.id)), \(bind: friend.contactID),
                     \(bind: dialect.bind(friend.referringCustomerID)), \(bind: friend.status.rawValue), \(bind: friend.revision),
                     \(bind: dialect.bind(friend.createdDate)), \(bind: dialect.bind(friend.updatedDate)))
@@ -53,7 +53,7 @@ struct SQLReferredFriendRepository: ReferredFriendRepository {
     func update(_ friend: ReferredFriend, expectedRevision: Int64) async throws -> Bool {
         let rows = try await db.raw(
             """
-            UPDATE referred_friends SET status = \(bind: friend.status.rawValue), revision = \(bind: friend.revision),
+            \(unsafeRaw: dialect.orFail("UPDATE")) referred_friends SET status = \(bind: friend.status.rawValue), revision = \(bind: friend.revision),
                 updated_at = \(bind: dialect.bind(friend.updatedDate))
             WHERE site_id = \(bind: friend.site.rawValue) AND id = \(bind: dialect.bind(friend.id))
                 AND revision = \(bind: expectedRevision) AND deleted_at IS NULL
@@ -66,7 +66,7 @@ struct SQLReferredFriendRepository: ReferredFriendRepository {
     func delete(id: UUID, site: SiteID, expectedRevision: Int64, at date: Date) async throws -> Bool {
         let rows = try await db.raw(
             """
-            UPDATE referred_friends SET deleted_at = \(bind: dialect.bind(date)), revision = revision + 1, updated_at = \(bind: dialect.bind(date))
+            \(unsafeRaw: dialect.orFail("UPDATE")) referred_friends SET deleted_at = \(bind: dialect.bind(date)), revision = revision + 1, updated_at = \(bind: dialect.bind(date))
             WHERE site_id = \(bind: site.rawValue) AND id = \(bind: dialect.bind(id)) AND revision = \(bind: expectedRevision) AND deleted_at IS NULL
             RETURNING id
             """

@@ -37,7 +37,7 @@ struct SQLReferringCustomerRepository: ReferringCustomerRepository {
         // would abort a PostgreSQL transaction; RETURNING tells whether this row went in.
         let inserted = try await db.raw(
             """
-            INSERT INTO referring_customers (site_id, id, contact_id, referral_code, revision, created_at, updated_at)
+            \(unsafeRaw: dialect.orFail("INSERT")) INTO referring_customers (site_id, id, contact_id, referral_code, revision, created_at, updated_at)
             VALUES (\(bind: customer.site.rawValue), \(bind: dialect.bind(customer.id)), \(bind: customer.contactID),
                     \(bind: customer.referralCode), \(bind: customer.revision),
                     \(bind: dialect.bind(customer.createdDate)), \(bind: dialect.bind(customer.updatedDate)))

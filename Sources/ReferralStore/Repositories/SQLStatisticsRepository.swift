@@ -52,7 +52,7 @@ struct SQLStatisticsRepository: StatisticsRepository {
         for (site, count) in counts {
             try await db.raw(
                 """
-                INSERT INTO referral_statistics (site_id, total_sign_ups, total_actions, total_amount)
+                \(unsafeRaw: dialect.orFail("INSERT")) INTO referral_statistics (site_id, total_sign_ups, total_actions, total_amount)
                 VALUES (\(bind: site.rawValue), \(bind: count.signUps), \(bind: count.actions), \(dialect.amount(count.amountUnits)))
                 ON CONFLICT (site_id) DO UPDATE SET
                     total_sign_ups = referral_statistics.total_sign_ups + excluded.total_sign_ups,
@@ -82,7 +82,7 @@ struct SQLStatisticsRepository: StatisticsRepository {
             if let date = delta.lastSuccessfulReferral { assignments += ", last_successful_referral = \(bind: dialect.bind(date))" }
             try await db.raw(
                 """
-                UPDATE referring_customer_totals SET \(assignments)
+                \(unsafeRaw: dialect.orFail("UPDATE")) referring_customer_totals SET \(assignments)
                 WHERE site_id = \(bind: key.site.rawValue) AND referring_customer_id = \(bind: dialect.bind(key.id))
                 """
             ).run()
@@ -113,7 +113,7 @@ struct SQLStatisticsRepository: StatisticsRepository {
     func recordFriendAction(_ friend: ReferredFriend, trigger: ActionTrigger, amountUnits: Int64, at date: Date) async throws -> Bool {
         let row = try await db.raw(
             """
-            INSERT INTO referred_friend_actions (site_id, referred_friend_id, contact_id, referring_customer_id, trigger_app_id,
+            \(unsafeRaw: dialect.orFail("INSERT")) INTO referred_friend_actions (site_id, referred_friend_id, contact_id, referring_customer_id, trigger_app_id,
                 trigger_activity_type, action_date, total_actions, total_amount, signup_date, created_at, updated_at)
             VALUES (\(bind: friend.site.rawValue), \(bind: dialect.bind(friend.id)), \(bind: friend.contactID),
                 \(bind: dialect.bind(friend.referringCustomerID)), \(bind: trigger.appID), \(bind: trigger.activityType.rawValue),

@@ -54,10 +54,11 @@ final class SQLiteDirectConnection: Sendable {
     }
 
     /// Opens (creating if needed) the file in full-mutex mode with extended result codes.
-    static func open(path: String, logger: Logger) throws -> SQLiteDirectConnection {
+    /// `vfs` names a registered VFS (`SQLiteLogWriteVFS`); nil is SQLite's default.
+    static func open(path: String, vfs: String? = nil, logger: Logger) throws -> SQLiteDirectConnection {
         var handle: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX
-        let status = sqlite_nio_sqlite3_open_v2(path, &handle, flags, nil)
+        let status = sqlite_nio_sqlite3_open_v2(path, &handle, flags, vfs)
         guard status == SQLITE_OK, let handle else {
             let message = handle.map { String(cString: sqlite_nio_sqlite3_errmsg($0)) } ?? "out of memory"
             if let handle { sqlite_nio_sqlite3_close_v2(handle) }
@@ -65,6 +66,19 @@ final class SQLiteDirectConnection: Sendable {
         }
         sqlite_nio_sqlite3_extended_result_codes(handle, 1)
         return SQLiteDirectConnection(path: path, logger: logger, handle: handle)
+    }
+
+    /// The counters of the connection's write-ahead log when it is open through
+    /// `SQLiteLogWriteVFS` (tests).
+    func logWriteCounters() -> (writes: Int, flushes: Int)? {
+        state.withLock { state in
+            guard let handle = state.handle else { return nil }
+            var file: UnsafeMutablePointer<sqlite3_file>?
+            guard sqlite_nio_sqlite3_file_control(handle, "main", SQLITE_FCNTL_JOURNAL_POINTER, &file) == SQLITE_OK, let file,
+                file.pointee.pMethods != nil
+            else { return nil }
+            return SQLiteLogWriteVFS.counters(ofLog: file)
+        }
     }
 
     /// Closes the handle; later statements fail with "the connection is closed".

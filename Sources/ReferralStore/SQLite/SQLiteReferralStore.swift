@@ -51,10 +51,13 @@ public final class SQLiteReferralStore: ReferralStore {
         if !directory.isEmpty {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
-        let writerConnection = try SQLiteDirectConnection.open(path: path, logger: logger)
+        // The log's writes go out once per commit; only with FULL, where SQLite syncs the log
+        // before a commit becomes visible (see `SQLiteLogWriteVFS`).
+        let vfs = synchronous == .full ? SQLiteLogWriteVFS.registeredName : nil
+        let writerConnection = try SQLiteDirectConnection.open(path: path, vfs: vfs, logger: logger)
         let checkpointConnection: SQLiteDirectConnection
         do {
-            checkpointConnection = try SQLiteDirectConnection.open(path: path, logger: logger)
+            checkpointConnection = try SQLiteDirectConnection.open(path: path, vfs: vfs, logger: logger)
         } catch {
             writerConnection.close()
             throw error
@@ -65,7 +68,7 @@ public final class SQLiteReferralStore: ReferralStore {
             try writerConnection.run("PRAGMA journal_mode = WAL", [])
             try configure(writerConnection, synchronous: synchronous, cacheKiB: writerCacheKiB)
             for _ in 0..<max(1, readerCount) {
-                let reader = try SQLiteDirectConnection.open(path: path, logger: logger)
+                let reader = try SQLiteDirectConnection.open(path: path, vfs: vfs, logger: logger)
                 readerConnections.append(reader)
                 try configure(reader, synchronous: synchronous, cacheKiB: readerCacheKiB)
                 try reader.run("PRAGMA query_only = ON", [])

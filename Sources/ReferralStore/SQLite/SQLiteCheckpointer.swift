@@ -9,9 +9,10 @@ import Logging
 /// on its own connection, so the copying overlaps the next write transactions. SQLite can only
 /// start the log over when a write transaction begins with every frame copied, which a
 /// background pass under steady writes never achieves; so once the log is long enough to be
-/// worth starting over, the writer copies the frames written since the last pass itself, right
-/// after a commit, as SQLite would. That copy ends with two fsyncs on the writer's path, so it
-/// happens once per `restartFrames`, not at every pass.
+/// worth starting over, the writer copies the frames written since the last pass itself, after
+/// answering the batch whose commit found the log that long (SQLite would do it inside that
+/// `COMMIT`). That copy ends with two fsyncs on the writer's path, so it happens once per
+/// `restartFrames`, not at every pass.
 final class SQLiteCheckpointer: @unchecked Sendable {
     /// Uncopied log frames (pages) past which a background pass is started: SQLite's own default.
     static let thresholdFrames = 1000
@@ -55,8 +56,8 @@ final class SQLiteCheckpointer: @unchecked Sendable {
             ))
     }
 
-    /// After a commit left `logFrames` in the log: true when the writer should copy the
-    /// remainder itself now.
+    /// After a batch's commit left `logFrames` in the log (and the batch was answered): true
+    /// when the writer should copy the remainder itself now.
     private func committed(logFrames frames: Int) -> Bool {
         condition.lock()
         defer { condition.unlock() }

@@ -97,10 +97,9 @@ final class SQLiteDirectConnection: Sendable {
         state.withLock { state in state.handle.map { sqlite_nio_sqlite3_get_autocommit($0) != 0 } ?? true }
     }
 
-    /// Calls `hook` on the connection's thread after each commit with the number of frames in
-    /// the write-ahead log. This replaces SQLite's automatic checkpoint on this connection, so
-    /// the hook decides when the log is folded back into the database file. The hook runs
-    /// while the connection is in use: it must not run statements on it.
+    /// Calls `hook` with the number of frames in the write-ahead log after commits, when the
+    /// connection's user calls `afterCommits()`. This replaces SQLite's automatic checkpoint on
+    /// this connection, so the hook decides when the log is folded back into the database file.
     func onWALCommit(_ hook: SQLiteWALHook) {
         state.withLock { state in
             guard let handle = state.handle else { return }
@@ -108,18 +107,30 @@ final class SQLiteDirectConnection: Sendable {
             let context = Unmanaged.passUnretained(hook).toOpaque()
             _ = sqlite_nio_sqlite3_wal_hook(
                 handle,
-                { context, db, _, frames in
+                { context, _, _, frames in
+                    // Inside the COMMIT: only note the log's length. Copying here would keep
+                    // the committed transactions' callers waiting for the copy.
                     guard let context else { return SQLITE_OK }
                     let hook = Unmanaged<SQLiteWALHook>.fromOpaque(context).takeUnretainedValue()
-                    guard hook.body(Int(frames)) else { return SQLITE_OK }
-                    // What SQLite's automatic checkpoint does, here when the hook asks for it.
-                    var log: Int32 = 0
-                    var checkpointed: Int32 = 0
-                    if sqlite_nio_sqlite3_wal_checkpoint_v2(db, nil, SQLITE_CHECKPOINT_PASSIVE, &log, &checkpointed) == SQLITE_OK {
-                        hook.checkpointed(Int(log), Int(checkpointed))
-                    }
+                    hook.committedFrames.store(Int(frames), ordering: .relaxed)
                     return SQLITE_OK
                 }, context)
+        }
+    }
+
+    /// Runs the hook for the commits since the last call, and the copy it asks for (what
+    /// SQLite's automatic checkpoint does). The writer calls it after answering a batch, outside
+    /// any transaction.
+    func afterCommits() {
+        state.withLock { state in
+            guard let handle = state.handle, let hook = state.walHook else { return }
+            let frames = hook.committedFrames.exchange(-1, ordering: .relaxed)
+            guard frames >= 0, hook.body(frames) else { return }
+            var log: Int32 = 0
+            var checkpointed: Int32 = 0
+            if sqlite_nio_sqlite3_wal_checkpoint_v2(handle, nil, SQLITE_CHECKPOINT_PASSIVE, &log, &checkpointed) == SQLITE_OK {
+                hook.checkpointed(Int(log), Int(checkpointed))
+            }
         }
     }
 
@@ -272,6 +283,8 @@ final class SQLiteDirectConnection: Sendable {
 final class SQLiteWALHook: Sendable {
     let body: @Sendable (Int) -> Bool
     let checkpointed: @Sendable (Int, Int) -> Void
+    /// The log's length after the latest commit not yet passed to `body`; -1 when none.
+    let committedFrames = Atomic<Int>(-1)
 
     init(_ body: @escaping @Sendable (Int) -> Bool, checkpointed: @escaping @Sendable (Int, Int) -> Void) {
         self.body = body

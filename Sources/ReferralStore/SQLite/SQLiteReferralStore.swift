@@ -288,6 +288,9 @@ private final class SQLiteWriter: Sendable {
             } else {
                 await commit(batch)
             }
+            // The batch is answered: now the log's bookkeeping, and a copy into the database
+            // file when the log is due to start over, which the next batch waits for.
+            connection.afterCommits()
         }
     }
 

@@ -21,9 +21,12 @@ struct SQLiteCheckpointTests {
         func size(_ file: String) -> Int {
             ((try? FileManager.default.attributesOfItem(atPath: file))?[.size] as? NSNumber)?.intValue ?? 0
         }
-        // 6,000 transactions of four or five pages each: some 110 MB through the log, twice
-        // the log's bound (a log that never starts over would pass it).
-        let writes = 6000
+        let frame = 4096 + 24
+        let bound =
+            (SQLiteCheckpointer.restartFrames + SQLiteCheckpointer.maximumLagFrames + 2 * SQLiteCheckpointer.thresholdFrames) * frame
+        // Transactions of four or five pages each, at least twice the log's bound through the
+        // log (a log that never starts over would pass it).
+        let writes = 2 * bound / (4 * frame)
         let largestLog = try await withThrowingTaskGroup(of: Int.self) { group in
             for worker in 0..<16 {
                 group.addTask {
@@ -44,9 +47,6 @@ struct SQLiteCheckpointTests {
             }
             return try await group.reduce(0, max)
         }
-        let frame = 4096 + 24
-        let bound =
-            (SQLiteCheckpointer.restartFrames + SQLiteCheckpointer.maximumLagFrames + 2 * SQLiteCheckpointer.thresholdFrames) * frame
         #expect(largestLog > 0)
         #expect(largestLog <= bound, "the log reached \(largestLog) bytes")
         // Most of the data reached the database file before any closing checkpoint.

@@ -50,7 +50,7 @@ public enum StoreDialect: Sendable {
     var amountType: String { self == .postgres ? "NUMERIC(24,4)" : "INTEGER" }
 
     /// A bound amount (ten-thousandths) as a value of the amount column's type.
-    func amount(_ units: Int64) -> SQLQueryString {
+    func amount(_ units: Int64) -> StoreSQL {
         switch self {
         case .sqlite:
             return "\(bind: units)"

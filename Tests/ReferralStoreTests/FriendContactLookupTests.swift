@@ -84,7 +84,7 @@ struct FriendContactLookupTests {
         let site = fixture.site
         return try await fixture.store.read { tx in
             let lookup = SQLReferredFriendRepository.byContact("bob", site: site, dialect: .sqlite)
-            let rows = try await (tx as! SQLStoreTransaction).db.raw("EXPLAIN QUERY PLAN " + lookup).all()
+            let rows = try await (tx as! SQLStoreTransaction).db.raw("EXPLAIN QUERY PLAN \(lookup.expression)").all()
             return try rows.map { try $0.decode(column: "detail", as: String.self) }.joined(separator: "; ")
         }
     }

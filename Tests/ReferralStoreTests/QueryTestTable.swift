@@ -108,7 +108,7 @@ struct QueryTestTable {
         let fetched = try await sql.raw(
             """
             SELECT id, contact_id, referral_code, created_at, updated_at, note FROM customers
-            WHERE \(compiled.whereClause) ORDER BY \(compiled.orderBy) LIMIT \(literal: compiled.limit)
+            WHERE \(compiled.whereClause.expression) ORDER BY \(compiled.orderBy.expression) LIMIT \(literal: compiled.limit)
             """
         ).all().map { row in
             Row(

@@ -107,12 +107,12 @@ struct SQLQueryCompilerOperatorTests {
                 from: Data(#"{"filter": {"referralCode": {"$startsWith": "A_%\\"}, "createdDate": {"$gt": "\#(t(1))"}}}"#.utf8)),
             schema: testSchema, cursors: storeCursors)
         try await QueryTestTable.with([]) { database in
-            let millis = database.sql.serialize(SQLQueryCompiler(schema: testSchema, columns: testColumns).whereClause(filter))
+            let millis = database.sql.serialize(SQLQueryCompiler(schema: testSchema, columns: testColumns).whereClause(filter).expression)
             #expect(millis.sql.contains("ESCAPE '\\'"))
             #expect(millis.binds.compactMap { $0 as? String } == [#"A\_\%\\%"#])
             #expect(millis.binds.compactMap { $0 as? Int64 } == [baseMillis + 1000])
             let dates = database.sql.serialize(
-                SQLQueryCompiler(schema: testSchema, columns: testColumns, timestamps: .date).whereClause(filter))
+                SQLQueryCompiler(schema: testSchema, columns: testColumns, timestamps: .date).whereClause(filter).expression)
             #expect(dates.binds.compactMap { $0 as? Date } == [Date(milliseconds: baseMillis + 1000)])
             #expect(dates.binds.compactMap { $0 as? Int64 }.isEmpty)
         }

@@ -15,9 +15,9 @@ public enum TimestampBinding: Sendable {
 /// The SQL fragments of one compiled query, for `SELECT … WHERE \(whereClause) ORDER BY \(orderBy) LIMIT n`.
 public struct CompiledSQLQuery: Sendable {
     /// The filter AND the keyset condition of the cursor position; `1 = 1` when there is neither.
-    public var whereClause: SQLQueryString
+    public var whereClause: StoreSQL
     /// The sort, reversed for a `.before` page (the pager restores the real order).
-    public var orderBy: SQLQueryString
+    public var orderBy: StoreSQL
     /// Rows to fetch: one more than the page size.
     public var limit: Int
 }
@@ -51,8 +51,8 @@ public struct SQLQueryCompiler: Sendable {
     }
 
     /// The filter AND the keyset condition for the cursor position.
-    public func whereClause(_ query: ParsedQuery) -> SQLQueryString {
-        var parts: [SQLQueryString] = []
+    public func whereClause(_ query: ParsedQuery) -> StoreSQL {
+        var parts: [StoreSQL] = []
         if let filter = query.filter { parts.append(condition(filter)) }
         if let position = query.position { parts.append(keyset(query.sort, position)) }
         // Parenthesised as a whole, so callers can AND it with their own conditions in any form.
@@ -60,19 +60,19 @@ public struct SQLQueryCompiler: Sendable {
     }
 
     /// `key1 ASC, key2 DESC, …`, each key reversed for a `.before` page.
-    public func orderBy(_ query: ParsedQuery) -> SQLQueryString {
+    public func orderBy(_ query: ParsedQuery) -> StoreSQL {
         let reversed = query.fetchesReversed
-        return query.sort.map { key -> SQLQueryString in
+        return query.sort.map { key -> StoreSQL in
             "\(sortExpression(key.field)) \(unsafeRaw: key.descending != reversed ? "DESC" : "ASC")"
         }.joined(separator: ", ")
     }
 
     // MARK: - Filter
 
-    private static let alwaysTrue: SQLQueryString = "1 = 1"
-    private static let alwaysFalse: SQLQueryString = "1 = 0"
+    private static let alwaysTrue: StoreSQL = "1 = 1"
+    private static let alwaysFalse: StoreSQL = "1 = 0"
 
-    private func condition(_ filter: Filter) -> SQLQueryString {
+    private func condition(_ filter: Filter) -> StoreSQL {
         switch filter {
         case .and(let parts):
             parts.isEmpty ? Self.alwaysTrue : "(\(parts.map(condition).joined(separator: " AND ")))"
@@ -85,10 +85,10 @@ public struct SQLQueryCompiler: Sendable {
         }
     }
 
-    private func comparison(_ column: String, _ op: FilterOperator, _ operand: FilterOperand) -> SQLQueryString {
+    private func comparison(_ column: String, _ op: FilterOperator, _ operand: FilterOperand) -> StoreSQL {
         // A non-null guard makes `NOT (…)` of a comparison match NULLs, as in Mongo.
-        func present(_ test: SQLQueryString) -> SQLQueryString { "(\(unsafeRaw: column) IS NOT NULL AND \(test))" }
-        func absentOr(_ test: SQLQueryString) -> SQLQueryString { "(\(unsafeRaw: column) IS NULL OR \(test))" }
+        func present(_ test: StoreSQL) -> StoreSQL { "(\(unsafeRaw: column) IS NOT NULL AND \(test))" }
+        func absentOr(_ test: StoreSQL) -> StoreSQL { "(\(unsafeRaw: column) IS NULL OR \(test))" }
 
         if let native = Self.uuidColumn(column), let test = uuidComparison(native, op, operand) { return test }
         switch (op, operand) {
@@ -121,7 +121,7 @@ public struct SQLQueryCompiler: Sendable {
     /// Equality on a PostgreSQL `uuid` column, compared as `uuid` so that its index serves it
     /// (`id::text = $1` can't use one: the referred-friends-by-referrer query scanned the table).
     /// A value that is not a lowercase UUID can't equal a stored id, as with text comparison.
-    private func uuidComparison(_ native: String, _ op: FilterOperator, _ operand: FilterOperand) -> SQLQueryString? {
+    private func uuidComparison(_ native: String, _ op: FilterOperator, _ operand: FilterOperand) -> StoreSQL? {
         func ids(_ values: [FilterScalar]) -> [UUID]? {
             var ids: [UUID] = []
             for value in values {
@@ -130,7 +130,7 @@ public struct SQLQueryCompiler: Sendable {
             }
             return ids
         }
-        let guarded = { (test: SQLQueryString) -> SQLQueryString in "(\(unsafeRaw: native) IS NOT NULL AND \(test))" }
+        let guarded = { (test: StoreSQL) -> StoreSQL in "(\(unsafeRaw: native) IS NOT NULL AND \(test))" }
         switch (op, operand) {
         case (.eq, .scalar(let value)):
             guard let found = ids([value]) else { return nil }
@@ -139,7 +139,7 @@ public struct SQLQueryCompiler: Sendable {
         case (.in, .list(let values)), (.hasSome, .list(let values)):
             guard let found = ids(values) else { return nil }
             guard !found.isEmpty else { return Self.alwaysFalse }
-            return guarded("\(unsafeRaw: native) IN (\(found.map { "\(bind: $0)" as SQLQueryString }.joined(separator: ", ")))")
+            return guarded("\(unsafeRaw: native) IN (\(found.map { "\(bind: $0)" as StoreSQL }.joined(separator: ", ")))")
         default:
             return nil
         }
@@ -164,12 +164,12 @@ public struct SQLQueryCompiler: Sendable {
 
     /// Rows strictly after (or before) the boundary in the sort order:
     /// `(k1 > v1) OR (k1 = v1 AND k2 > v2) OR …`, each key compared in its own direction.
-    private func keyset(_ sort: [SortKey], _ position: CursorPosition) -> SQLQueryString {
+    private func keyset(_ sort: [SortKey], _ position: CursorPosition) -> StoreSQL {
         precondition(position.values.count == sort.count, "one cursor value per sort key")
         let before = position.direction == .before
-        var alternatives: [SQLQueryString] = []
+        var alternatives: [StoreSQL] = []
         for index in sort.indices {
-            var terms: [SQLQueryString] = []
+            var terms: [StoreSQL] = []
             for earlier in 0..<index {
                 terms.append("\(sortExpression(sort[earlier].field)) = \(bind(position.values[earlier]))")
             }
@@ -183,7 +183,7 @@ public struct SQLQueryCompiler: Sendable {
 
     /// The column as sorted and compared by the keyset: NULLs of nullable columns become `''`, so they
     /// sort first ascending on both databases and equal the `""` the pager stores in the cursor.
-    private func sortExpression(_ field: String) -> SQLQueryString {
+    private func sortExpression(_ field: String) -> StoreSQL {
         let column = column(field)
         return schema.field(named: field)?.nullable == true ? "COALESCE(\(unsafeRaw: column), '')" : "\(unsafeRaw: column)"
     }
@@ -195,7 +195,7 @@ public struct SQLQueryCompiler: Sendable {
         return column
     }
 
-    private func bind(_ value: FilterScalar) -> SQLQueryString {
+    private func bind(_ value: FilterScalar) -> StoreSQL {
         switch (value, timestamps) {
         case (.string(let text), _): "\(bind: text)"
         case (.timestamp(let millis), .epochMilliseconds): "\(bind: millis)"
@@ -204,7 +204,7 @@ public struct SQLQueryCompiler: Sendable {
         }
     }
 
-    private func binds(_ values: [FilterScalar]) -> SQLQueryString {
+    private func binds(_ values: [FilterScalar]) -> StoreSQL {
         values.map(bind).joined(separator: ", ")
     }
 

@@ -30,7 +30,7 @@ struct SQLChangeEventOutbox: ChangeEventOutbox {
         var start = events.startIndex
         while start < events.endIndex {
             let end = min(start + Self.rowsPerInsert, events.endIndex)
-            var insert: SQLQueryString = """
+            var insert: StoreSQL = """
                 \(unsafeRaw: dialect.orFail("INSERT")) INTO outbox_events (site_id, id, entity_fqdn, slug, entity_id, entity_event_sequence, event_time, snapshot)
                 VALUES
                 """
@@ -42,7 +42,7 @@ struct SQLChangeEventOutbox: ChangeEventOutbox {
                         \(bind: try StoredJSON.encode(event.snapshot)))
                     """
             }
-            try await db.raw(insert).run()
+            try await db.statement(insert).run()
             start = end
         }
         // Deliveries are made in the same transaction: a change can't commit without them.
@@ -52,7 +52,7 @@ struct SQLChangeEventOutbox: ChangeEventOutbox {
 
     func find(id: UUID, site: SiteID) async throws -> ChangeEvent? {
         try await flush()
-        return try await db.raw(
+        return try await db.statement(
             """
             SELECT site_id, id, entity_fqdn, slug, entity_id, entity_event_sequence, event_time, snapshot FROM outbox_events
             WHERE site_id = \(bind: site.rawValue) AND id = \(bind: dialect.bind(id))
@@ -63,8 +63,8 @@ struct SQLChangeEventOutbox: ChangeEventOutbox {
     func list(site: SiteID, after id: UUID?, limit: Int) async throws -> [ChangeEvent] {
         try await flush()
         // UUIDv7 ids sort by creation time, so id order is recording order.
-        let after: SQLQueryString = id.map { "AND id > \(bind: dialect.bind($0))" } ?? ""
-        let rows = try await db.raw(
+        let after: StoreSQL = id.map { "AND id > \(bind: dialect.bind($0))" } ?? ""
+        let rows = try await db.statement(
             """
             SELECT site_id, id, entity_fqdn, slug, entity_id, entity_event_sequence, event_time, snapshot FROM outbox_events
             WHERE site_id = \(bind: site.rawValue) \(after) ORDER BY id LIMIT \(bind: limit)

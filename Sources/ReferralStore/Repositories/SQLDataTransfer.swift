@@ -116,7 +116,7 @@ struct SQLDataTransfer: DataTransferRepository {
     /// has nothing to do.
     func refreshPlannerStatistics() async throws {
         guard dialect == .postgres else { return }
-        try await db.raw("ANALYZE").run()
+        try await db.statement("ANALYZE").run()
     }
 
     var tables: [String] { Self.schema.map(\.name) }
@@ -127,13 +127,14 @@ struct SQLDataTransfer: DataTransferRepository {
         let selection = table.columns.map { column, kind in
             kind == .amount ? "\(dialect.amountUnits(column)) AS \(column)" : column
         }.joined(separator: ", ")
-        var condition: SQLQueryString = ""
+        var condition: StoreSQL = ""
         if let site {
             // Secrets travel only with a whole deployment; API keys bound to the site go along.
             guard table.name != "deployment_settings" else { return }
             condition = "WHERE site_id = \(bind: site.rawValue)"
         }
-        try await db.execute(sql: "SELECT \(unsafeRaw: selection) FROM \(unsafeRaw: table.name) \(condition)" as SQLQueryString) { sqlRow in
+        try await db.execute(sql: ("SELECT \(unsafeRaw: selection) FROM \(unsafeRaw: table.name) \(condition)" as StoreSQL).expression) {
+            sqlRow in
             var values: [String: JSONValue] = [:]
             for (column, kind) in table.columns {
                 values[column] = (try? Self.value(sqlRow, column, kind, dialect: dialect)) ?? .null
@@ -144,11 +145,11 @@ struct SQLDataTransfer: DataTransferRepository {
 
     func importRow(table name: String, _ row: [String: JSONValue]) async throws -> Bool {
         let table = try Self.table(name)
-        var values: [SQLQueryString] = []
+        var values: [StoreSQL] = []
         for (column, kind) in table.columns {
             values.append(try bind(row[column] ?? .null, kind: kind, column: "\(name).\(column)"))
         }
-        let inserted = try await db.raw(
+        let inserted = try await db.statement(
             """
             INSERT INTO \(unsafeRaw: table.name) (\(unsafeRaw: table.columns.map(\.0).joined(separator: ", ")))
             VALUES (\(values.joined(separator: ", "))) ON CONFLICT DO NOTHING RETURNING 1 AS inserted
@@ -174,7 +175,7 @@ struct SQLDataTransfer: DataTransferRepository {
         }
     }
 
-    func bind(_ value: JSONValue, kind: Kind, column: String) throws -> SQLQueryString {
+    func bind(_ value: JSONValue, kind: Kind, column: String) throws -> StoreSQL {
         if value == .null { return "NULL" }
         func invalid() -> ReferralError {
             .validation(field: column, "has a value of the wrong type for its column: \(value)", rule: "TYPE")

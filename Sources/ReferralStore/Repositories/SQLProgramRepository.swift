@@ -9,7 +9,7 @@ struct SQLProgramRepository: ProgramRepository {
 
     func find(site: SiteID) async throws -> ReferralProgram? {
         guard
-            let row = try await db.raw(
+            let row = try await db.statement(
                 "SELECT site_id, status, settings, revision, created_at, updated_at FROM referral_programs WHERE site_id = \(bind: site.rawValue)"
             ).first()
         else { return nil }
@@ -24,7 +24,7 @@ struct SQLProgramRepository: ProgramRepository {
     }
 
     func insertIfAbsent(_ program: ReferralProgram) async throws {
-        try await db.raw(
+        try await db.statement(
             """
             INSERT INTO referral_programs (site_id, status, settings, revision, created_at, updated_at)
             VALUES (\(bind: program.site.rawValue), \(bind: program.status.rawValue), \(bind: try StoredJSON.encode(program.settings)),
@@ -35,7 +35,7 @@ struct SQLProgramRepository: ProgramRepository {
     }
 
     func update(_ program: ReferralProgram, expectedRevision: Int64) async throws -> Bool {
-        let rows = try await db.raw(
+        let rows = try await db.statement(
             """
             UPDATE referral_programs
             SET status = \(bind: program.status.rawValue), settings = \(bind: try StoredJSON.encode(program.settings)),

@@ -21,7 +21,7 @@ struct SQLReferralEventRepository: ReferralEventRepository {
 
     func insert(_ event: ReferralEvent) async throws -> InsertOutcome<ReferralEvent> {
         let kind = event.kind
-        let inserted = try await db.raw(
+        let inserted = try await db.statement(
             """
             \(unsafeRaw: dialect.orFail("INSERT")) INTO referral_events (site_id, id, event_type, referred_friend_id, referring_customer_id, order_id, payload,
                 revision, created_at, updated_at)
@@ -35,7 +35,7 @@ struct SQLReferralEventRepository: ReferralEventRepository {
         ).first()
         if inserted != nil { return .inserted }
         if case .successfulReferral(let friendID, _) = kind,
-            let original = try await db.raw(
+            let original = try await db.statement(
                 """
                 SELECT \(unsafeRaw: Self.columns) FROM referral_events WHERE site_id = \(bind: event.site.rawValue)
                     AND referred_friend_id = \(bind: dialect.bind(friendID)) AND event_type = 'SUCCESSFUL_REFERRAL'
@@ -51,20 +51,20 @@ struct SQLReferralEventRepository: ReferralEventRepository {
     }
 
     func find(id: UUID, site: SiteID) async throws -> ReferralEvent? {
-        try await db.raw(
+        try await db.statement(
             "SELECT \(unsafeRaw: Self.columns) FROM referral_events WHERE site_id = \(bind: site.rawValue) AND id = \(bind: dialect.bind(id))"
         ).first().map(decode)
     }
 
     func find(orderID: String, site: SiteID) async throws -> ReferralEvent? {
-        try await db.raw(
+        try await db.statement(
             "SELECT \(unsafeRaw: Self.columns) FROM referral_events WHERE site_id = \(bind: site.rawValue) AND order_id = \(bind: orderID)"
         ).first().map(decode)
     }
 
     func query(_ query: ParsedQuery, site: SiteID) async throws -> [ReferralEvent] {
         let compiled = Self.compilers[dialect].compile(query)
-        return try await db.raw(
+        return try await db.statement(
             """
             SELECT \(unsafeRaw: Self.columns) FROM referral_events
             WHERE site_id = \(bind: site.rawValue) AND \(compiled.whereClause)

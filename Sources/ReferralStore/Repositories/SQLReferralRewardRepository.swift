@@ -25,7 +25,7 @@ struct SQLReferralRewardRepository: ReferralRewardRepository {
         case .referringCustomer(let id): referrer = id
         case .referredFriend(let id): friend = id
         }
-        let inserted = try await db.raw(
+        let inserted = try await db.statement(
             """
             \(unsafeRaw: dialect.orFail("INSERT")) INTO referral_rewards (site_id, id, reward_type, side, source_friend_id, source_contact_id, rewarded_referring_customer_id,
                 rewarded_referred_friend_id, receiver_contact_id, coupon_id, coupon_code, coupon_status, coupon_specification,
@@ -43,7 +43,7 @@ struct SQLReferralRewardRepository: ReferralRewardRepository {
             """
         ).first()
         if inserted != nil { return .inserted }
-        if let existing = try await db.raw(
+        if let existing = try await db.statement(
             """
             SELECT \(unsafeRaw: Self.columns) FROM referral_rewards WHERE site_id = \(bind: reward.site.rawValue)
                 AND source_contact_id = \(bind: reward.sourceContactID) AND side = \(bind: reward.side.rawValue)
@@ -55,14 +55,14 @@ struct SQLReferralRewardRepository: ReferralRewardRepository {
     }
 
     func find(id: UUID, site: SiteID) async throws -> ReferralReward? {
-        try await db.raw(
+        try await db.statement(
             "SELECT \(unsafeRaw: Self.columns) FROM referral_rewards WHERE site_id = \(bind: site.rawValue) AND id = \(bind: dialect.bind(id))"
         ).first().map({ try decode($0) })
     }
 
     func applyCoupon(code: String, site: SiteID, at date: Date) async throws -> CouponApplication {
         // The status condition makes the transition happen once, whatever runs concurrently.
-        if let applied = try await db.raw(
+        if let applied = try await db.statement(
             """
             UPDATE referral_rewards SET coupon_status = 'APPLIED', revision = revision + 1, updated_at = \(bind: dialect.bind(date))
             WHERE site_id = \(bind: site.rawValue) AND coupon_code = \(bind: code) AND coupon_status = 'ACTIVE'
@@ -71,7 +71,7 @@ struct SQLReferralRewardRepository: ReferralRewardRepository {
         ).first() {
             return .applied(try decode(applied))
         }
-        if let existing = try await db.raw(
+        if let existing = try await db.statement(
             "SELECT \(unsafeRaw: Self.columns) FROM referral_rewards WHERE site_id = \(bind: site.rawValue) AND coupon_code = \(bind: code)"
         ).first() {
             return .alreadyApplied(try decode(existing))
@@ -81,8 +81,8 @@ struct SQLReferralRewardRepository: ReferralRewardRepository {
 
     func query(_ query: ParsedQuery, site: SiteID, receiverContactID: String?) async throws -> [ReferralReward] {
         let compiled = Self.compilers[dialect].compile(query)
-        let receiver: SQLQueryString = receiverContactID.map { "AND receiver_contact_id = \(bind: $0)" } ?? ""
-        return try await db.raw(
+        let receiver: StoreSQL = receiverContactID.map { "AND receiver_contact_id = \(bind: $0)" } ?? ""
+        return try await db.statement(
             """
             SELECT \(unsafeRaw: Self.columns) FROM referral_rewards
             WHERE site_id = \(bind: site.rawValue) \(receiver) AND \(compiled.whereClause)

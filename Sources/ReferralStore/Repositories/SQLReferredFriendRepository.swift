@@ -26,7 +26,7 @@ struct SQLReferredFriendRepository: ReferredFriendRepository {
 
     /// The lookup by contact. On SQLite it reads the covering index of migration 4, which the
     /// planner would pass over for the unique one.
-    static func byContact(_ contactID: String, site: SiteID, dialect: StoreDialect) -> SQLQueryString {
+    static func byContact(_ contactID: String, site: SiteID, dialect: StoreDialect) -> StoreSQL {
         let index = dialect == .sqlite ? " INDEXED BY \(Migration0004.indexName)" : ""
         return """
             SELECT \(unsafeRaw: columns) FROM referred_friends\(unsafeRaw: index)
@@ -35,7 +35,7 @@ struct SQLReferredFriendRepository: ReferredFriendRepository {
     }
 
     func insert(_ friend: ReferredFriend) async throws -> InsertOutcome<ReferredFriend> {
-        let inserted = try await db.raw(
+        let inserted = try await db.statement(
             """
             \(unsafeRaw: dialect.orFail("INSERT")) INTO referred_friends (site_id, id, contact_id, referring_customer_id, status, revision, created_at, updated_at)
             VALUES (\(bind: friend.site.rawValue), \(bind: dialect.bind(friend.id)), \(bind: friend.contactID),
@@ -51,7 +51,7 @@ struct SQLReferredFriendRepository: ReferredFriendRepository {
     }
 
     func update(_ friend: ReferredFriend, expectedRevision: Int64) async throws -> Bool {
-        let rows = try await db.raw(
+        let rows = try await db.statement(
             """
             \(unsafeRaw: dialect.orFail("UPDATE")) referred_friends SET status = \(bind: friend.status.rawValue), revision = \(bind: friend.revision),
                 updated_at = \(bind: dialect.bind(friend.updatedDate))
@@ -64,7 +64,7 @@ struct SQLReferredFriendRepository: ReferredFriendRepository {
     }
 
     func delete(id: UUID, site: SiteID, expectedRevision: Int64, at date: Date) async throws -> Bool {
-        let rows = try await db.raw(
+        let rows = try await db.statement(
             """
             \(unsafeRaw: dialect.orFail("UPDATE")) referred_friends SET deleted_at = \(bind: dialect.bind(date)), revision = revision + 1, updated_at = \(bind: dialect.bind(date))
             WHERE site_id = \(bind: site.rawValue) AND id = \(bind: dialect.bind(id)) AND revision = \(bind: expectedRevision) AND deleted_at IS NULL
@@ -76,17 +76,17 @@ struct SQLReferredFriendRepository: ReferredFriendRepository {
 
     func query(_ query: ParsedQuery, site: SiteID) async throws -> [ReferredFriend] {
         let compiled = Self.compilers[dialect].compile(query)
-        let sql: SQLQueryString = """
+        let sql: StoreSQL = """
             SELECT \(unsafeRaw: Self.columns) FROM referred_friends
             WHERE site_id = \(bind: site.rawValue) AND deleted_at IS NULL AND \(compiled.whereClause)
             ORDER BY \(compiled.orderBy)
             LIMIT \(unsafeRaw: String(compiled.limit))
             """
-        return try await db.raw(sql).all().map(decode)
+        return try await db.statement(sql).all().map(decode)
     }
 
-    private func one(_ sql: SQLQueryString) async throws -> ReferredFriend? {
-        try await db.raw(sql).first().map(decode)
+    private func one(_ sql: StoreSQL) async throws -> ReferredFriend? {
+        try await db.statement(sql).first().map(decode)
     }
 
     private func decode(_ row: any SQLRow) throws -> ReferredFriend {

@@ -35,7 +35,7 @@ struct SQLReferringCustomerRepository: ReferringCustomerRepository {
     func insert(_ customer: ReferringCustomer) async throws -> InsertOutcome<ReferringCustomer> {
         // ON CONFLICT DO NOTHING lets the unique indexes decide races without an error that
         // would abort a PostgreSQL transaction; RETURNING tells whether this row went in.
-        let inserted = try await db.raw(
+        let inserted = try await db.statement(
             """
             \(unsafeRaw: dialect.orFail("INSERT")) INTO referring_customers (site_id, id, contact_id, referral_code, revision, created_at, updated_at)
             VALUES (\(bind: customer.site.rawValue), \(bind: dialect.bind(customer.id)), \(bind: customer.contactID),
@@ -51,7 +51,7 @@ struct SQLReferringCustomerRepository: ReferringCustomerRepository {
     }
 
     func delete(id: UUID, site: SiteID, expectedRevision: Int64, at date: Date) async throws -> Bool {
-        let rows = try await db.raw(
+        let rows = try await db.statement(
             """
             UPDATE referring_customers SET deleted_at = \(bind: dialect.bind(date)), revision = revision + 1, updated_at = \(bind: dialect.bind(date))
             WHERE site_id = \(bind: site.rawValue) AND id = \(bind: dialect.bind(id)) AND revision = \(bind: expectedRevision) AND deleted_at IS NULL
@@ -63,17 +63,17 @@ struct SQLReferringCustomerRepository: ReferringCustomerRepository {
 
     func query(_ query: ParsedQuery, site: SiteID) async throws -> [ReferringCustomer] {
         let compiled = Self.compilers[dialect].compile(query)
-        let sql: SQLQueryString = """
+        let sql: StoreSQL = """
             SELECT \(unsafeRaw: Self.columns) FROM referring_customers
             WHERE site_id = \(bind: site.rawValue) AND deleted_at IS NULL AND \(compiled.whereClause)
             ORDER BY \(compiled.orderBy)
             LIMIT \(unsafeRaw: String(compiled.limit))
             """
-        return try await db.raw(sql).all().map(decode)
+        return try await db.statement(sql).all().map(decode)
     }
 
-    private func one(_ sql: SQLQueryString) async throws -> ReferringCustomer? {
-        try await db.raw(sql).first().map(decode)
+    private func one(_ sql: StoreSQL) async throws -> ReferringCustomer? {
+        try await db.statement(sql).first().map(decode)
     }
 
     private func decode(_ row: any SQLRow) throws -> ReferringCustomer {

@@ -15,7 +15,7 @@ struct SQLStatisticsRepository: StatisticsRepository {
         // What this transaction counted so far is part of what it reads.
         try await addSiteCounts()
         guard
-            let row = try await db.raw(
+            let row = try await db.statement(
                 """
                 SELECT total_sign_ups, total_actions, \(unsafeRaw: dialect.amountUnits("total_amount")) AS total_amount_units
                 FROM referral_statistics WHERE site_id = \(bind: site.rawValue)
@@ -50,7 +50,7 @@ struct SQLStatisticsRepository: StatisticsRepository {
             return counts.sorted { $0.key.rawValue < $1.key.rawValue }
         }
         for (site, count) in counts {
-            try await db.raw(
+            try await db.statement(
                 """
                 \(unsafeRaw: dialect.orFail("INSERT")) INTO referral_statistics (site_id, total_sign_ups, total_actions, total_amount)
                 VALUES (\(bind: site.rawValue), \(bind: count.signUps), \(bind: count.actions), \(dialect.amount(count.amountUnits)))
@@ -72,7 +72,7 @@ struct SQLStatisticsRepository: StatisticsRepository {
             return totals.sorted { ($0.key.site.rawValue, $0.key.id.uuidString) < ($1.key.site.rawValue, $1.key.id.uuidString) }
         }
         for (key, delta) in totals {
-            var assignments: SQLQueryString = """
+            var assignments: StoreSQL = """
                 total_amount = total_amount + \(dialect.amount(delta.amountUnits)),
                 total_friends_with_actions = total_friends_with_actions + \(bind: delta.friendsWithActions),
                 total_successful_referrals = total_successful_referrals + \(bind: delta.successfulReferrals),
@@ -80,7 +80,7 @@ struct SQLStatisticsRepository: StatisticsRepository {
                 """
             if let date = delta.lastFriendAction { assignments += ", last_friend_action = \(bind: dialect.bind(date))" }
             if let date = delta.lastSuccessfulReferral { assignments += ", last_successful_referral = \(bind: dialect.bind(date))" }
-            try await db.raw(
+            try await db.statement(
                 """
                 \(unsafeRaw: dialect.orFail("UPDATE")) referring_customer_totals SET \(assignments)
                 WHERE site_id = \(bind: key.site.rawValue) AND referring_customer_id = \(bind: dialect.bind(key.id))
@@ -92,7 +92,7 @@ struct SQLStatisticsRepository: StatisticsRepository {
     func customerCreated(_ customer: ReferringCustomer) async throws {
         // Increments recorded earlier in the transaction apply to the row as it was then.
         try await addCustomerTotals()
-        try await db.raw(
+        try await db.statement(
             """
             INSERT INTO referring_customer_totals (site_id, referring_customer_id, contact_id, total_successful_referrals,
                 total_amount, total_friends_with_actions, created_at, updated_at)
@@ -105,13 +105,13 @@ struct SQLStatisticsRepository: StatisticsRepository {
 
     func customerDeleted(id: UUID, site: SiteID) async throws {
         try await addCustomerTotals()
-        try await db.raw(
+        try await db.statement(
             "DELETE FROM referring_customer_totals WHERE site_id = \(bind: site.rawValue) AND referring_customer_id = \(bind: dialect.bind(id))"
         ).run()
     }
 
     func recordFriendAction(_ friend: ReferredFriend, trigger: ActionTrigger, amountUnits: Int64, at date: Date) async throws -> Bool {
-        let row = try await db.raw(
+        let row = try await db.statement(
             """
             \(unsafeRaw: dialect.orFail("INSERT")) INTO referred_friend_actions (site_id, referred_friend_id, contact_id, referring_customer_id, trigger_app_id,
                 trigger_activity_type, action_date, total_actions, total_amount, signup_date, created_at, updated_at)
@@ -143,7 +143,7 @@ struct SQLStatisticsRepository: StatisticsRepository {
             delta.updatedAt = date
         }
         if let rewardID {
-            try await db.raw(
+            try await db.statement(
                 """
                 UPDATE referred_friend_actions SET reward_id = \(bind: dialect.bind(rewardID))
                 WHERE site_id = \(bind: friend.site.rawValue) AND referred_friend_id = \(bind: dialect.bind(friend.id))
@@ -163,7 +163,7 @@ struct SQLStatisticsRepository: StatisticsRepository {
         // What this transaction counted so far is part of what it reads.
         try await addCustomerTotals()
         let compiled = Self.totalCompilers[dialect].compile(query)
-        return try await db.raw(
+        return try await db.statement(
             """
             SELECT *, \(unsafeRaw: dialect.amountUnits("total_amount")) AS total_amount_units FROM referring_customer_totals
             WHERE site_id = \(bind: site.rawValue) \(Self.contactFilter(contactIDs, column: "contact_id")) AND \(compiled.whereClause)
@@ -196,7 +196,7 @@ struct SQLStatisticsRepository: StatisticsRepository {
             .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
             .map { "r.\($0) AS r_\($0)" }.joined(separator: ", ")
         let rewards = SQLReferralRewardRepository(db: db, dialect: dialect)
-        return try await db.raw(
+        return try await db.statement(
             """
             SELECT a.*, \(unsafeRaw: dialect.amountUnits("a.total_amount")) AS total_amount_units, \(unsafeRaw: rewardColumns)
             FROM referred_friend_actions a
@@ -221,7 +221,7 @@ struct SQLStatisticsRepository: StatisticsRepository {
     }
 
     /// `contactIds` of the aggregate queries: `AND column IN (...)`; an empty list matches nothing.
-    static func contactFilter(_ contactIDs: [String]?, column: String) -> SQLQueryString {
+    static func contactFilter(_ contactIDs: [String]?, column: String) -> StoreSQL {
         guard let contactIDs else { return "" }
         guard !contactIDs.isEmpty else { return "AND 1 = 0" }
         return "AND \(unsafeRaw: column) IN (\(binds: contactIDs))"
@@ -234,7 +234,7 @@ struct SQLSocialPostRepository: SocialPostRepository {
 
     func find(site: SiteID) async throws -> StoredSocialPosts? {
         guard
-            let row = try await db.raw(
+            let row = try await db.statement(
                 "SELECT suggestions, program_revision, generated_at FROM social_post_suggestions WHERE site_id = \(bind: site.rawValue)"
             ).first()
         else { return nil }
@@ -245,7 +245,7 @@ struct SQLSocialPostRepository: SocialPostRepository {
     }
 
     func save(_ posts: StoredSocialPosts, site: SiteID) async throws {
-        try await db.raw(
+        try await db.statement(
             """
             INSERT INTO social_post_suggestions (site_id, suggestions, program_revision, generated_at)
             VALUES (\(bind: site.rawValue), \(bind: try StoredJSON.encode(posts.suggestions)), \(bind: posts.programRevision),

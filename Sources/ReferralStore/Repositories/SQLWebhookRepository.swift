@@ -15,7 +15,7 @@ struct SQLWebhookRepository: WebhookRepository {
     func insert(_ subscription: WebhookSubscription, sealedSecret: String) async throws {
         try await flushChanges()
         memo.subscriptionTypes.withLock { $0[subscription.site] = nil }
-        try await db.raw(
+        try await db.statement(
             """
             INSERT INTO webhook_subscriptions (site_id, id, url, description, sealed_secret, revision, created_at, updated_at)
             VALUES (\(bind: subscription.site.rawValue), \(bind: dialect.bind(subscription.id)), \(bind: subscription.url),
@@ -24,7 +24,7 @@ struct SQLWebhookRepository: WebhookRepository {
             """
         ).run()
         for type in subscription.eventTypes {
-            try await db.raw(
+            try await db.statement(
                 """
                 INSERT INTO webhook_subscription_types (site_id, subscription_id, event_type)
                 VALUES (\(bind: subscription.site.rawValue), \(bind: dialect.bind(subscription.id)), \(bind: type))
@@ -34,7 +34,7 @@ struct SQLWebhookRepository: WebhookRepository {
     }
 
     func subscriptions(site: SiteID) async throws -> [WebhookSubscription] {
-        let rows = try await db.raw(
+        let rows = try await db.statement(
             """
             SELECT site_id, id, url, description, revision, created_at, updated_at FROM webhook_subscriptions
             WHERE site_id = \(bind: site.rawValue) AND deleted_at IS NULL ORDER BY created_at, id
@@ -47,7 +47,7 @@ struct SQLWebhookRepository: WebhookRepository {
 
     func subscription(id: UUID, site: SiteID) async throws -> WebhookSubscription? {
         guard
-            let row = try await db.raw(
+            let row = try await db.statement(
                 """
                 SELECT site_id, id, url, description, revision, created_at, updated_at FROM webhook_subscriptions
                 WHERE site_id = \(bind: site.rawValue) AND id = \(bind: dialect.bind(id)) AND deleted_at IS NULL
@@ -58,7 +58,7 @@ struct SQLWebhookRepository: WebhookRepository {
     }
 
     func sealedSecret(subscriptionID: UUID, site: SiteID) async throws -> String? {
-        try await db.raw(
+        try await db.statement(
             """
             SELECT sealed_secret FROM webhook_subscriptions
             WHERE site_id = \(bind: site.rawValue) AND id = \(bind: dialect.bind(subscriptionID)) AND deleted_at IS NULL
@@ -69,7 +69,7 @@ struct SQLWebhookRepository: WebhookRepository {
     func deleteSubscription(id: UUID, site: SiteID, at date: Date) async throws -> Bool {
         try await flushChanges()
         memo.subscriptionTypes.withLock { $0[site] = nil }
-        let rows = try await db.raw(
+        let rows = try await db.statement(
             """
             UPDATE webhook_subscriptions SET deleted_at = \(bind: dialect.bind(date)), revision = revision + 1,
                 updated_at = \(bind: dialect.bind(date))
@@ -77,14 +77,14 @@ struct SQLWebhookRepository: WebhookRepository {
             """
         ).all()
         guard !rows.isEmpty else { return false }
-        try await db.raw(
+        try await db.statement(
             "DELETE FROM webhook_subscription_types WHERE site_id = \(bind: site.rawValue) AND subscription_id = \(bind: dialect.bind(id))"
         ).run()
         return true
     }
 
     func rotateSecret(id: UUID, site: SiteID, sealedSecret: String, at date: Date) async throws -> Bool {
-        let rows = try await db.raw(
+        let rows = try await db.statement(
             """
             UPDATE webhook_subscriptions SET sealed_secret = \(bind: sealedSecret), revision = revision + 1,
                 updated_at = \(bind: dialect.bind(date))
@@ -98,7 +98,7 @@ struct SQLWebhookRepository: WebhookRepository {
         // The inner SELECT picks due, unleased deliveries; on PostgreSQL it skips rows another
         // dispatcher is leasing right now, so concurrent dispatchers get disjoint batches.
         try await flushChanges()
-        return try await db.raw(
+        return try await db.statement(
             """
             UPDATE webhook_deliveries SET leased_until = \(bind: dialect.bind(leaseUntil))
             WHERE id IN (
@@ -113,7 +113,7 @@ struct SQLWebhookRepository: WebhookRepository {
     }
 
     func recordDelivered(_ delivery: WebhookDelivery, statusCode: Int, at date: Date) async throws {
-        try await db.raw(
+        try await db.statement(
             """
             UPDATE webhook_deliveries SET status = 'DELIVERED', attempts = attempts + 1, next_attempt_at = NULL, leased_until = NULL,
                 last_status_code = \(bind: statusCode), last_error = NULL, delivered_at = \(bind: dialect.bind(date)),
@@ -124,7 +124,7 @@ struct SQLWebhookRepository: WebhookRepository {
     }
 
     func recordFailure(_ delivery: WebhookDelivery, error: String, statusCode: Int?, nextAttempt: Date?, at date: Date) async throws {
-        try await db.raw(
+        try await db.statement(
             """
             UPDATE webhook_deliveries SET status = \(bind: nextAttempt == nil ? "DEAD" : "PENDING"), attempts = attempts + 1,
                 next_attempt_at = \(bind: nextAttempt.map { dialect.bind($0) } ?? dialect.nullTimestamp), leased_until = NULL,
@@ -137,8 +137,8 @@ struct SQLWebhookRepository: WebhookRepository {
 
     func deliveries(subscriptionID: UUID, site: SiteID, status: DeliveryStatus?, limit: Int) async throws -> [WebhookDelivery] {
         try await flushChanges()
-        let statusFilter: SQLQueryString = status.map { "AND status = \(bind: $0.rawValue)" } ?? ""
-        return try await db.raw(
+        let statusFilter: StoreSQL = status.map { "AND status = \(bind: $0.rawValue)" } ?? ""
+        return try await db.statement(
             """
             SELECT \(unsafeRaw: Self.deliveryColumns) FROM webhook_deliveries
             WHERE site_id = \(bind: site.rawValue) AND subscription_id = \(bind: dialect.bind(subscriptionID)) \(statusFilter)
@@ -149,7 +149,7 @@ struct SQLWebhookRepository: WebhookRepository {
 
     func deadDeliveries(site: SiteID, limit: Int) async throws -> [WebhookDelivery] {
         try await flushChanges()
-        return try await db.raw(
+        return try await db.statement(
             """
             SELECT \(unsafeRaw: Self.deliveryColumns) FROM webhook_deliveries
             WHERE site_id = \(bind: site.rawValue) AND status = 'DEAD' ORDER BY updated_at DESC, id DESC LIMIT \(bind: limit)
@@ -161,21 +161,21 @@ struct SQLWebhookRepository: WebhookRepository {
         async throws -> Int
     {
         try await flushChanges()
-        var condition: SQLQueryString = "1 = 0"
+        var condition: StoreSQL = "1 = 0"
         if let eventID {
             condition = "o.id = \(bind: dialect.bind(eventID))"
         } else if let from, let to {
             condition = "o.event_time >= \(bind: dialect.bind(from)) AND o.event_time <= \(bind: dialect.bind(to))"
         }
         // A range replays only the events the subscription wants; one named event is sent as asked.
-        let wanted: SQLQueryString =
+        let wanted: StoreSQL =
             eventID != nil
             ? ""
             : """
             AND EXISTS (SELECT 1 FROM webhook_subscription_types t WHERE t.site_id = o.site_id
                 AND t.subscription_id = \(bind: dialect.bind(subscriptionID)) AND (t.event_type = '*' OR t.event_type = o.entity_fqdn || '_' || o.slug))
             """
-        let events = try await db.raw(
+        let events = try await db.statement(
             """
             SELECT o.id, o.entity_fqdn, o.slug FROM outbox_events o
             WHERE o.site_id = \(bind: site.rawValue) AND \(condition) \(wanted) ORDER BY o.event_time, o.id
@@ -216,7 +216,7 @@ struct SQLWebhookRepository: WebhookRepository {
     /// transaction.
     private func subscriptionTypes(site: SiteID) async throws -> [(subscription: UUID, eventType: String)] {
         if let known = memo.subscriptionTypes.withLock({ $0[site] }) { return known }
-        let rows = try await db.raw(
+        let rows = try await db.statement(
             """
             SELECT subscription_id, event_type FROM webhook_subscription_types WHERE site_id = \(bind: site.rawValue)
             ORDER BY subscription_id, event_type
@@ -229,7 +229,7 @@ struct SQLWebhookRepository: WebhookRepository {
 
     private func insertDelivery(site: SiteID, id: UUID, subscriptionID: UUID, eventID: UUID, eventType: String, at date: Date) async throws
     {
-        try await db.raw(
+        try await db.statement(
             """
             INSERT INTO webhook_deliveries (site_id, id, subscription_id, event_id, event_type, status, attempts, next_attempt_at,
                 created_at, updated_at)
@@ -242,7 +242,7 @@ struct SQLWebhookRepository: WebhookRepository {
     private func decodeSubscription(_ row: any SQLRow) async throws -> WebhookSubscription {
         let site = try dialect.site(row)
         let id = try dialect.uuid(row, "id")
-        let types = try await db.raw(
+        let types = try await db.statement(
             """
             SELECT event_type FROM webhook_subscription_types WHERE site_id = \(bind: site.rawValue)
                 AND subscription_id = \(bind: dialect.bind(id)) ORDER BY event_type

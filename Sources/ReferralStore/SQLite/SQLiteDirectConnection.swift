@@ -394,6 +394,15 @@ struct SQLiteDirectDatabase: SQLDatabase {
         try connection.run(sql, binds) { onRow($0) }
     }
 
+    /// Runs a statement written with `StoreSQL`: its text as it is, without SQLKit's serializer.
+    func run(_ sql: StoreSQL, _ onRow: (any SQLRow) -> Void) throws {
+        if logger.logLevel <= .trace {
+            logger.trace("Executing query", metadata: ["sql": .string(sql.text), "binds": .array(sql.binds.map { .string("\($0)") })])
+        }
+        let binds = try sql.binds.map(Self.data(for:))
+        try connection.run(sql.text, binds) { onRow($0) }
+    }
+
     /// The bind values the repositories use, converted without SQLiteKit's dynamic casts and
     /// encoder; anything else goes through `SQLiteDataEncoder` as before.
     static func data(for value: any Encodable & Sendable) throws -> SQLiteData {

@@ -8,8 +8,9 @@ import Synchronization
 ///
 /// SQLite allows one writer at a time, so every write transaction runs on a single connection
 /// owned by a dedicated thread (`SQLiteWriter`), which commits the transactions that queue up
-/// meanwhile together (group commit): one `COMMIT` and one fsync for the batch, each transaction
-/// in its own savepoint so a failure undoes only its own changes. A write is acknowledged only
+/// meanwhile together (group commit): one `COMMIT` and one fsync for the batch. When one
+/// transaction of a batch fails, the batch runs again with a savepoint per transaction, so a
+/// failure undoes only its own changes (`SQLiteWriter.commit`). A write is acknowledged only
 /// after the `COMMIT` that contains it returns, so with WAL an acknowledged write survives the
 /// process being killed (and with `synchronous=FULL`, the default, a power loss too).
 ///

@@ -92,6 +92,8 @@ let package = Package(
             name: "ReferralCoreTests",
             dependencies: [
                 "ReferralCore",
+                // SplitMix64, shared with the store's tests.
+                "ReferralTestSupport",
                 // To forge validly signed but malformed cursors.
                 .product(name: "Crypto", package: "swift-crypto"),
             ]

@@ -90,11 +90,13 @@ public struct StoreSQL: ExpressibleByStringInterpolation, StringInterpolationPro
         func serialize(to serializer: inout SQLSerializer) {
             let utf8 = sql.text.utf8
             var start = utf8.startIndex
+            var startOffset = 0
             for (value, offset) in zip(sql.binds, sql.bindOffsets) {
-                let mark = utf8.index(utf8.startIndex, offsetBy: offset)
+                let mark = utf8.index(start, offsetBy: offset - startOffset)
                 serializer.write(String(sql.text[start..<mark]))
                 serializer.write(bind: value)
                 start = utf8.index(after: mark)
+                startOffset = offset + 1
             }
             serializer.write(String(sql.text[start...]))
         }

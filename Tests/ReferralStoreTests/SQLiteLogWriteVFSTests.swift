@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import ReferralTestSupport
 import SQLKit
 import Testing
 import VaporCSQLite
@@ -194,7 +195,7 @@ struct LogWriteBufferTests {
 
     @Test("random appends, rewrites, jumps and flushes leave the file as direct writes would", arguments: 0..<20)
     func matchesDirectWrites(seed: UInt64) {
-        var random = SeededGenerator(seed: seed)
+        var random = SplitMix64(seed: seed)
         let buffer = LogWriteBuffer(limit: 64 << 10, largestWrite: 10_000)
         let image = FileImage()
         let direct = FileImage()
@@ -273,20 +274,5 @@ struct LogWriteBufferTests {
         #expect(write(buffer, image, [UInt8](repeating: 3, count: 10), at: 0) == SQLITE_OK)
         #expect(buffer.flush(image.write) == SQLITE_OK)
         #expect(image.bytes.count == 10)
-    }
-}
-
-/// SplitMix64: the same random sequence for a seed on every run.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

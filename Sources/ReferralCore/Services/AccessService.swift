@@ -7,14 +7,25 @@ public struct AccessService: Sendable {
     let generators: Generators
     /// Hash of `REFERRALS_ADMIN_API_KEY`, a key with every permission on every site.
     let bootstrapKeyHash: String?
+    /// Stored keys looked up recently (`APIKeyCache`).
+    let keyCache: APIKeyCache
+
+    /// How long a server trusts a stored key it looked up without reading it again, i.e. how
+    /// long a key revoked elsewhere keeps working on a running server.
+    public static let defaultKeyCacheLifetime: TimeInterval = 1
 
     /// The shortest `REFERRALS_ADMIN_API_KEY` accepted: it opens every site, so it must not be guessable.
     public static let minimumBootstrapKeyLength = 24
 
-    public init(store: any ReferralStore, generators: Generators, bootstrapKey: String?) {
+    /// `keyCacheLifetime` 0 reads every stored key from the store on every request.
+    public init(
+        store: any ReferralStore, generators: Generators, bootstrapKey: String?,
+        keyCacheLifetime: TimeInterval = defaultKeyCacheLifetime, keyCacheCapacity: Int = 4096
+    ) {
         self.store = store
         self.generators = generators
         self.bootstrapKeyHash = bootstrapKey.flatMap { $0.isEmpty ? nil : Self.hash($0) }
+        self.keyCache = APIKeyCache(lifetime: keyCacheLifetime, capacity: keyCacheCapacity)
     }
 
     /// Rejects a bootstrap key too short to be safe.
@@ -35,20 +46,31 @@ public struct AccessService: Sendable {
     }
 
     /// The identity an API key carries on `site`: 401 for an unknown or revoked key, 403 for a
-    /// key bound to another site.
+    /// key bound to another site. A stored key is read from the store at most once per
+    /// `keyCacheLifetime` (`APIKeyCache`).
     public func authenticate(apiKey: String, site: SiteID) async throws -> Caller {
         let hash = Self.hash(apiKey)
         if let bootstrapKeyHash, Self.constantTimeEqual(hash, bootstrapKeyHash) {
             return Caller(site: site, identity: .apiKey(id: "bootstrap", permissions: Set(Permission.allCases)))
         }
-        guard let key = try await store.read({ try await $0.apiKeys.find(hash: hash) }), key.revokedDate == nil else {
+        let now = generators.now()
+        let entry: APIKeyCache.Entry
+        if let cached = keyCache.entry(hash: hash, now: now) {
+            entry = cached
+        } else {
+            guard let key = try await store.read({ try await $0.apiKeys.find(hash: hash) }) else {
+                throw ReferralError.unauthenticated("The API key is unknown or was revoked.")
+            }
+            entry = APIKeyCache.Entry(key: key, permissions: (try? Permission.parse(key.permissions)) ?? [], fetched: now)
+            keyCache.store(entry)
+        }
+        guard entry.key.revokedDate == nil else {
             throw ReferralError.unauthenticated("The API key is unknown or was revoked.")
         }
-        if let bound = key.site, bound != site {
+        if let bound = entry.key.site, bound != site {
             throw ReferralError.permissionDenied("The API key is bound to another site.")
         }
-        let permissions = (try? Permission.parse(key.permissions)) ?? []
-        return Caller(site: site, identity: .apiKey(id: key.id.lowercased, permissions: permissions))
+        return Caller(site: site, identity: .apiKey(id: entry.key.id.lowercased, permissions: entry.permissions))
     }
 
     /// Creates a key and returns it with its secret, which is never stored and shown only now.
@@ -68,10 +90,14 @@ public struct AccessService: Sendable {
         try await store.read { try await $0.apiKeys.list() }
     }
 
-    /// Revokes by id or by the displayed prefix; nil when no active key matches.
+    /// Revokes by id or by the displayed prefix; nil when no active key matches. The key stops
+    /// working on this server at once, and on other running servers within
+    /// `keyCacheLifetime`.
     public func revokeKey(_ idOrPrefix: String) async throws -> APIKey? {
         let now = generators.now()
-        return try await store.write { try await $0.apiKeys.revoke(idOrPrefix: idOrPrefix, at: now) }
+        let revoked = try await store.write { try await $0.apiKeys.revoke(idOrPrefix: idOrPrefix, at: now) }
+        if let revoked { keyCache.remove(hash: revoked.hash) }
+        return revoked
     }
 
     /// On first start with no key and no `REFERRALS_ADMIN_API_KEY`, creates an all-permission key

@@ -332,6 +332,50 @@ struct StoreContractTests {
         }
     }
 
+    @Test(
+        "a stored API key is read once per cache lifetime: revoked by another process it stops within that time, here at once",
+        arguments: Backend.allCases
+    )
+    func apiKeyCache(backend: Backend) async throws {
+        try await withFixture(backend) { fixture in
+            let clock = TestClock(Date())
+            let generators = Generators(now: { clock.now() }, newID: Generators.live.newID, referralCode: Generators.live.referralCode)
+            let server = AccessService(store: fixture.store, generators: generators, bootstrapKey: nil, keyCacheLifetime: 2)
+            // The `referrals api-keys` command, or another server on the same database.
+            let elsewhere = AccessService(store: fixture.store, generators: generators, bootstrapKey: nil)
+
+            // A key unknown to the server when first tried works as soon as it exists: misses are not kept.
+            let (key, secret) = try await elsewhere.createKey(name: "shop", site: nil, permissions: ["REFERRALS.READ_PROGRAM"])
+            let other = try await elsewhere.createKey(name: "other", site: nil, permissions: [])
+            #expect(try await elsewhere.revokeKey(other.key.id.lowercased) != nil)
+            await #expect(throws: ReferralError.self) { try await server.authenticate(apiKey: secret + "x", site: fixture.site) }
+            let expected = Caller(site: fixture.site, identity: .apiKey(id: key.id.lowercased, permissions: [.readProgram]))
+            #expect(try await server.authenticate(apiKey: secret, site: fixture.site) == expected)
+            await #expect(throws: ReferralError.unauthenticated("The API key is unknown or was revoked.")) {
+                try await server.authenticate(apiKey: other.secret, site: fixture.site)
+            }
+
+            // Revoked elsewhere: this server still trusts what it read until the lifetime has passed.
+            #expect(try await elsewhere.revokeKey(key.prefix)?.id == key.id)
+            clock.advance(by: 1.5)
+            #expect(try await server.authenticate(apiKey: secret, site: fixture.site) == expected)
+            await #expect(throws: ReferralError.permissionDenied("The API key is bound to another site.")) {
+                let bound = try await server.createKey(name: "bound", site: fixture.site, permissions: [])
+                _ = try await server.authenticate(apiKey: bound.secret, site: try SiteID(validating: "elsewhere"))
+            }
+            clock.advance(by: 0.5)
+            await #expect(throws: ReferralError.unauthenticated("The API key is unknown or was revoked.")) {
+                try await server.authenticate(apiKey: secret, site: fixture.site)
+            }
+
+            // Revoked through the server itself: at once.
+            let (third, thirdSecret) = try await server.createKey(name: "third", site: nil, permissions: [])
+            _ = try await server.authenticate(apiKey: thirdSecret, site: fixture.site)
+            #expect(try await server.revokeKey(third.id.lowercased) != nil)
+            await #expect(throws: ReferralError.self) { try await server.authenticate(apiKey: thirdSecret, site: fixture.site) }
+        }
+    }
+
     @Test("a generated secret is created once and then kept", arguments: Backend.allCases)
     func storedSecrets(backend: Backend) async throws {
         try await withFixture(backend) { fixture in

@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+
+@testable import ReferralCore
+
+@Suite("API key cache")
+struct APIKeyCacheTests {
+    let start = Date(timeIntervalSince1970: 1_800_000_000)
+
+    func entry(_ name: String, fetched: Date, revoked: Bool = false) -> APIKeyCache.Entry {
+        let key = APIKey(
+            id: UUID(), name: name, prefix: "rfk_\(name)", hash: AccessService.hash(name), site: nil,
+            permissions: ["REFERRALS.READ_PROGRAM"],
+            createdDate: fetched, revokedDate: revoked ? fetched : nil
+        )
+        return APIKeyCache.Entry(key: key, permissions: [.readProgram], fetched: fetched)
+    }
+
+    @Test("an entry is served for its lifetime, then dropped")
+    func lifetime() {
+        let cache = APIKeyCache(lifetime: 1, capacity: 8)
+        let stored = entry("a", fetched: start)
+        cache.store(stored)
+        #expect(cache.entry(hash: stored.key.hash, now: start)?.key == stored.key)
+        #expect(cache.entry(hash: stored.key.hash, now: start.addingTimeInterval(0.999))?.permissions == [.readProgram])
+        #expect(cache.entry(hash: stored.key.hash, now: start.addingTimeInterval(1)) == nil)
+        #expect(cache.count == 0)
+        #expect(cache.entry(hash: AccessService.hash("never stored"), now: start) == nil)
+    }
+
+    @Test("a clock that went back before the fetch does not keep an entry alive")
+    func clockGoingBack() {
+        let cache = APIKeyCache(lifetime: 60, capacity: 8)
+        let stored = entry("a", fetched: start)
+        cache.store(stored)
+        #expect(cache.entry(hash: stored.key.hash, now: start.addingTimeInterval(-5)) == nil)
+    }
+
+    @Test("a removed entry is gone at once; lifetime 0 keeps nothing")
+    func removalAndDisabled() {
+        let cache = APIKeyCache(lifetime: 1, capacity: 8)
+        let stored = entry("a", fetched: start)
+        cache.store(stored)
+        cache.remove(hash: stored.key.hash)
+        #expect(cache.entry(hash: stored.key.hash, now: start) == nil)
+
+        let disabled = APIKeyCache(lifetime: 0, capacity: 8)
+        disabled.store(stored)
+        #expect(disabled.count == 0)
+        #expect(disabled.entry(hash: stored.key.hash, now: start) == nil)
+    }
+
+    @Test("at capacity the expired entries go first, then all of them; never more than capacity")
+    func capacity() {
+        let cache = APIKeyCache(lifetime: 10, capacity: 3)
+        let old = entry("old", fetched: start)
+        cache.store(old)
+        let fresh = (0..<2).map { entry("fresh-\($0)", fetched: start.addingTimeInterval(8)) }
+        fresh.forEach(cache.store)
+        #expect(cache.count == 3)
+
+        // At 12 s the first entry has expired: it makes room, the fresh ones stay.
+        let later = entry("later", fetched: start.addingTimeInterval(12))
+        cache.store(later)
+        #expect(cache.count == 3)
+        #expect(cache.entry(hash: old.key.hash, now: later.fetched) == nil)
+        for kept in fresh + [later] { #expect(cache.entry(hash: kept.key.hash, now: later.fetched) != nil) }
+
+        // Nothing has expired: the cache starts over rather than grow.
+        let overflow = entry("overflow", fetched: start.addingTimeInterval(13))
+        cache.store(overflow)
+        #expect(cache.count == 1)
+        #expect(cache.entry(hash: overflow.key.hash, now: overflow.fetched) != nil)
+
+        // Storing a key already present replaces it without evicting anything.
+        cache.store(entry("fresh-0", fetched: start.addingTimeInterval(13)))
+        cache.store(entry("fresh-1", fetched: start.addingTimeInterval(13)))
+        cache.store(entry("fresh-1", fetched: start.addingTimeInterval(14), revoked: true))
+        #expect(cache.count == 3)
+        #expect(cache.entry(hash: AccessService.hash("fresh-1"), now: start.addingTimeInterval(14))?.key.revokedDate != nil)
+    }
+}

@@ -20,7 +20,7 @@ struct APIKeyCacheTests {
     func lifetime() {
         let cache = APIKeyCache(lifetime: 1, capacity: 8)
         let stored = entry("a", fetched: start)
-        cache.store(stored)
+        cache.store(stored, readSince: cache.removals)
         #expect(cache.entry(hash: stored.key.hash, now: start)?.key == stored.key)
         #expect(cache.entry(hash: stored.key.hash, now: start.addingTimeInterval(0.999))?.permissions == [.readProgram])
         #expect(cache.entry(hash: stored.key.hash, now: start.addingTimeInterval(1)) == nil)
@@ -32,7 +32,7 @@ struct APIKeyCacheTests {
     func clockGoingBack() {
         let cache = APIKeyCache(lifetime: 60, capacity: 8)
         let stored = entry("a", fetched: start)
-        cache.store(stored)
+        cache.store(stored, readSince: cache.removals)
         #expect(cache.entry(hash: stored.key.hash, now: start.addingTimeInterval(-5)) == nil)
     }
 
@@ -40,42 +40,55 @@ struct APIKeyCacheTests {
     func removalAndDisabled() {
         let cache = APIKeyCache(lifetime: 1, capacity: 8)
         let stored = entry("a", fetched: start)
-        cache.store(stored)
+        cache.store(stored, readSince: cache.removals)
         cache.remove(hash: stored.key.hash)
         #expect(cache.entry(hash: stored.key.hash, now: start) == nil)
 
         let disabled = APIKeyCache(lifetime: 0, capacity: 8)
-        disabled.store(stored)
+        disabled.store(stored, readSince: 0)
         #expect(disabled.count == 0)
         #expect(disabled.entry(hash: stored.key.hash, now: start) == nil)
+    }
+
+    @Test("a lookup that began before a removal is not kept: it may have read the key before its revocation")
+    func removalDuringLookup() {
+        let cache = APIKeyCache(lifetime: 1, capacity: 8)
+        let before = cache.removals
+        // Meanwhile the key is revoked and its entry (or another) removed.
+        cache.remove(hash: AccessService.hash("a"))
+        let stale = entry("a", fetched: start)
+        cache.store(stale, readSince: before)
+        #expect(cache.entry(hash: stale.key.hash, now: start) == nil)
+        cache.store(stale, readSince: cache.removals)
+        #expect(cache.entry(hash: stale.key.hash, now: start) != nil)
     }
 
     @Test("at capacity the expired entries go first, then all of them; never more than capacity")
     func capacity() {
         let cache = APIKeyCache(lifetime: 10, capacity: 3)
         let old = entry("old", fetched: start)
-        cache.store(old)
+        cache.store(old, readSince: cache.removals)
         let fresh = (0..<2).map { entry("fresh-\($0)", fetched: start.addingTimeInterval(8)) }
-        fresh.forEach(cache.store)
+        for entry in fresh { cache.store(entry, readSince: cache.removals) }
         #expect(cache.count == 3)
 
         // At 12 s the first entry has expired: it makes room, the fresh ones stay.
         let later = entry("later", fetched: start.addingTimeInterval(12))
-        cache.store(later)
+        cache.store(later, readSince: cache.removals)
         #expect(cache.count == 3)
         #expect(cache.entry(hash: old.key.hash, now: later.fetched) == nil)
         for kept in fresh + [later] { #expect(cache.entry(hash: kept.key.hash, now: later.fetched) != nil) }
 
         // Nothing has expired: the cache starts over rather than grow.
         let overflow = entry("overflow", fetched: start.addingTimeInterval(13))
-        cache.store(overflow)
+        cache.store(overflow, readSince: cache.removals)
         #expect(cache.count == 1)
         #expect(cache.entry(hash: overflow.key.hash, now: overflow.fetched) != nil)
 
         // Storing a key already present replaces it without evicting anything.
-        cache.store(entry("fresh-0", fetched: start.addingTimeInterval(13)))
-        cache.store(entry("fresh-1", fetched: start.addingTimeInterval(13)))
-        cache.store(entry("fresh-1", fetched: start.addingTimeInterval(14), revoked: true))
+        cache.store(entry("fresh-0", fetched: start.addingTimeInterval(13)), readSince: cache.removals)
+        cache.store(entry("fresh-1", fetched: start.addingTimeInterval(13)), readSince: cache.removals)
+        cache.store(entry("fresh-1", fetched: start.addingTimeInterval(14), revoked: true), readSince: cache.removals)
         #expect(cache.count == 3)
         #expect(cache.entry(hash: AccessService.hash("fresh-1"), now: start.addingTimeInterval(14))?.key.revokedDate != nil)
     }

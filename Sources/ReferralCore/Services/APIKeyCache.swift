@@ -18,9 +18,16 @@ final class APIKeyCache: Sendable {
         let fetched: Date
     }
 
+    /// The entries, and how many removals there have been: a lookup that began before a
+    /// removal may have read the key as it was before, so its entry is not kept.
+    private struct State {
+        var entries: [String: Entry] = [:]
+        var removals: UInt64 = 0
+    }
+
     let lifetime: TimeInterval
     let capacity: Int
-    private let entries = Mutex<[String: Entry]>([:])
+    private let state = Mutex(State())
 
     init(lifetime: TimeInterval, capacity: Int) {
         self.lifetime = max(0, lifetime)
@@ -31,32 +38,41 @@ final class APIKeyCache: Sendable {
     /// went back past an entry's fetch time counts as expired too.
     func entry(hash: String, now: Date) -> Entry? {
         guard lifetime > 0 else { return nil }
-        return entries.withLock { entries in
-            guard let entry = entries[hash] else { return nil }
+        return state.withLock { state in
+            guard let entry = state.entries[hash] else { return nil }
             guard isFresh(entry, now: now) else {
-                entries[hash] = nil
+                state.entries[hash] = nil
                 return nil
             }
             return entry
         }
     }
 
-    func store(_ entry: Entry) {
+    /// Taken before reading a key from the store, and handed to `store(_:readSince:)`.
+    var removals: UInt64 { state.withLock { $0.removals } }
+
+    /// Keeps `entry`, read from the store after `removals` was taken, unless an entry was
+    /// removed since: that read may predate the change the removal stands for.
+    func store(_ entry: Entry, readSince removals: UInt64) {
         guard lifetime > 0 else { return }
-        entries.withLock { entries in
-            if entries[entry.key.hash] == nil && entries.count >= capacity {
-                entries = entries.filter { isFresh($0.value, now: entry.fetched) }
-                if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
+        state.withLock { state in
+            guard state.removals == removals else { return }
+            if state.entries[entry.key.hash] == nil && state.entries.count >= capacity {
+                state.entries = state.entries.filter { isFresh($0.value, now: entry.fetched) }
+                if state.entries.count >= capacity { state.entries.removeAll(keepingCapacity: true) }
             }
-            entries[entry.key.hash] = entry
+            state.entries[entry.key.hash] = entry
         }
     }
 
     func remove(hash: String) {
-        _ = entries.withLock { $0.removeValue(forKey: hash) }
+        state.withLock { state in
+            state.entries[hash] = nil
+            state.removals &+= 1
+        }
     }
 
-    var count: Int { entries.withLock { $0.count } }
+    var count: Int { state.withLock { $0.entries.count } }
 
     private func isFresh(_ entry: Entry, now: Date) -> Bool {
         now >= entry.fetched && now.timeIntervalSince(entry.fetched) < lifetime

@@ -58,11 +58,12 @@ public struct AccessService: Sendable {
         if let cached = keyCache.entry(hash: hash, now: now) {
             entry = cached
         } else {
+            let removals = keyCache.removals
             guard let key = try await store.read({ try await $0.apiKeys.find(hash: hash) }) else {
                 throw ReferralError.unauthenticated("The API key is unknown or was revoked.")
             }
             entry = APIKeyCache.Entry(key: key, permissions: (try? Permission.parse(key.permissions)) ?? [], fetched: now)
-            keyCache.store(entry)
+            keyCache.store(entry, readSince: removals)
         }
         guard entry.key.revokedDate == nil else {
             throw ReferralError.unauthenticated("The API key is unknown or was revoked.")

@@ -386,21 +386,21 @@ struct SQLiteDirectDatabase: SQLDatabase {
     }
 
     private func executeNow(_ query: any SQLExpression, _ onRow: (any SQLRow) -> Void) throws {
-        let (sql, rawBinds) = serialize(query)
+        let (sql, binds) = serialize(query)
+        try run(sql, binds, onRow)
+    }
+
+    /// Runs a statement written with `StoreSQL`: its text as it is, without SQLKit's serializer.
+    func run(_ sql: StoreSQL, _ onRow: (any SQLRow) -> Void) throws {
+        try run(sql.text, sql.binds, onRow)
+    }
+
+    private func run(_ sql: String, _ rawBinds: [any Encodable & Sendable], _ onRow: (any SQLRow) -> Void) throws {
         if logger.logLevel <= .trace {
             logger.trace("Executing query", metadata: ["sql": .string(sql), "binds": .array(rawBinds.map { .string("\($0)") })])
         }
         let binds = try rawBinds.map(Self.data(for:))
         try connection.run(sql, binds) { onRow($0) }
-    }
-
-    /// Runs a statement written with `StoreSQL`: its text as it is, without SQLKit's serializer.
-    func run(_ sql: StoreSQL, _ onRow: (any SQLRow) -> Void) throws {
-        if logger.logLevel <= .trace {
-            logger.trace("Executing query", metadata: ["sql": .string(sql.text), "binds": .array(sql.binds.map { .string("\($0)") })])
-        }
-        let binds = try sql.binds.map(Self.data(for:))
-        try connection.run(sql.text, binds) { onRow($0) }
     }
 
     /// The bind values the repositories use, converted without SQLiteKit's dynamic casts and
